@@ -1,0 +1,37 @@
+/**
+ * Renders values the way Go's fmt does in apimachinery's field errors, because clients and
+ * users match on that text: `"x"` for strings, `[]string{"a", "b"}` for slices, `null` for nil.
+ */
+export function goQuote(s: string): string {
+  let out = '"';
+  for (const ch of s) {
+    const code = ch.codePointAt(0)!;
+    switch (ch) {
+      case '"': out += '\\"'; break;
+      case '\\': out += '\\\\'; break;
+      case '\n': out += '\\n'; break;
+      case '\r': out += '\\r'; break;
+      case '\t': out += '\\t'; break;
+      case '\x07': out += '\\a'; break;
+      case '\b': out += '\\b'; break;
+      case '\f': out += '\\f'; break;
+      case '\v': out += '\\v'; break;
+      default:
+        if (code < 0x20 || code === 0x7f) out += `\\x${code.toString(16).padStart(2, '0')}`;
+        else if (code >= 0x80 && code < 0xa0) out += `\\u${code.toString(16).padStart(4, '0')}`;
+        else out += ch;
+    }
+  }
+  return out + '"';
+}
+
+/** A Go []string: `[]string{"a", "b"}`, or `[]string(nil)` for a missing or empty slice. */
+export function goStringSlice(values: readonly string[] | undefined | null): string {
+  if (!values || values.length === 0) return values ? '[]string{}' : '[]string(nil)';
+  return `[]string{${values.map(goQuote).join(', ')}}`;
+}
+
+/** A Go value that may be a nil pointer. */
+export function goOptionalString(value: string | undefined | null): string {
+  return value === undefined || value === null ? 'null' : goQuote(value);
+}

@@ -1,0 +1,174 @@
+import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+
+export interface KeyValue {
+  key: string;
+  value: Buffer;
+  createRevision: number;
+  modRevision: number;
+}
+
+export type WatchEvent =
+  | { type: 'put'; kv: KeyValue; prev?: KeyValue }
+  | { type: 'delete'; key: string; revision: number; prev?: KeyValue };
+
+export interface ReflectorHandler {
+  /** The whole state under the prefix at `revision`. Called at start and after a compaction. */
+  replace(items: KeyValue[], revision: number): void;
+  /** Changes in revision order. Never includes a change at or below the last revision delivered. */
+  apply(events: WatchEvent[], revision: number): void;
+}
+
+export interface ReflectorOptions {
+  log?: (message: string) => void;
+  /** Longest wait between reconnect attempts. */
+  maxBackoffMs?: number;
+}
+
+export function toKeyValue(kv: IKeyValue): KeyValue {
+  return {
+    key: kv.key.toString(),
+    value: kv.value,
+    createRevision: Number(kv.create_revision),
+    modRevision: Number(kv.mod_revision),
+  };
+}
+
+/**
+ * List-then-watch of one etcd prefix, as client-go's reflector does for an informer.
+ *
+ * The etcd3 client resumes a broken watch from the newest revision it has *seen in a header*,
+ * which can be past events it never delivered. So this class tracks the revision it delivered
+ * itself, drops the client's watcher on every disconnect, and watches again from there. A
+ * cancelled watch (etcd cancels on compaction) is answered with a fresh list.
+ */
+export class PrefixReflector {
+  private watcher: Watcher | undefined;
+  private delivered = 0;
+  private stopped = false;
+  private backoffMs = 0;
+  private retryTimer: NodeJS.Timeout | undefined;
+  private readonly maxBackoffMs: number;
+
+  constructor(
+    private readonly client: Etcd3,
+    readonly prefix: string,
+    private readonly handler: ReflectorHandler,
+    private readonly options: ReflectorOptions = {},
+  ) {
+    this.maxBackoffMs = options.maxBackoffMs ?? 5000;
+  }
+
+  /** The newest revision whose changes have all been delivered. */
+  get revision(): number {
+    return this.delivered;
+  }
+
+  /** Resolves once the first list has been delivered. Retries until etcd answers. */
+  async start(): Promise<void> {
+    while (!this.stopped) {
+      try {
+        await this.list();
+        this.watch();
+        return;
+      } catch (err) {
+        this.options.log?.(`list ${this.prefix} failed: ${describe(err)}; retrying`);
+        await sleep(this.nextBackoff());
+      }
+    }
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.retryTimer);
+    this.dropWatcher(true);
+  }
+
+  private async list(): Promise<void> {
+    const res = await this.client.getAll().prefix(this.prefix).exec();
+    const revision = Number(res.header.revision);
+    if (this.stopped) return;
+    this.delivered = revision;
+    this.handler.replace(res.kvs.map(toKeyValue), revision);
+  }
+
+  private watch(): void {
+    if (this.stopped) return;
+    const watcher = this.client
+      .watch()
+      .prefix(this.prefix)
+      .withPreviousKV()
+      .startRevision(String(this.delivered + 1))
+      .watcher();
+    this.watcher = watcher;
+    watcher.on('data', (res) => this.onData(watcher, res));
+    watcher.on('disconnected', (err: Error) => this.recover(watcher, err, false));
+    // etcd cancels a watch whose start revision has been compacted away; it may cancel for
+    // other reasons too, and a fresh list is the right answer to all of them.
+    watcher.on('error', (err: Error) => this.recover(watcher, err, true));
+  }
+
+  private onData(watcher: Watcher, res: IWatchResponse): void {
+    if (watcher !== this.watcher) return;
+    this.backoffMs = 0;
+    if (res.events.length === 0) {
+      // A progress notification: every change up to the header revision has been sent.
+      this.delivered = Math.max(this.delivered, Number(res.header.revision));
+      return;
+    }
+    const events: WatchEvent[] = [];
+    let revision = this.delivered;
+    for (const ev of res.events) {
+      const kv = toKeyValue(ev.kv);
+      if (kv.modRevision <= this.delivered) continue;
+      revision = Math.max(revision, kv.modRevision);
+      const prev = ev.prev_kv ? toKeyValue(ev.prev_kv) : undefined;
+      events.push(
+        ev.type === 'Delete'
+          ? { type: 'delete', key: kv.key, revision: kv.modRevision, prev }
+          : { type: 'put', kv, prev },
+      );
+    }
+    if (events.length === 0) return;
+    this.delivered = revision;
+    this.handler.apply(events, revision);
+  }
+
+  private recover(watcher: Watcher, err: Error, relist: boolean): void {
+    if (watcher !== this.watcher || this.stopped) return;
+    // After a cancel the client has already forgotten this watcher; after a disconnect it
+    // still holds it and would resume it from the wrong revision.
+    this.dropWatcher(!relist);
+    const delay = this.nextBackoff();
+    this.options.log?.(
+      `watch ${this.prefix} ${relist ? 'cancelled' : 'disconnected'} (${describe(err)}); ` +
+        `${relist ? 're-listing' : `resuming from revision ${this.delivered + 1}`} in ${delay}ms`,
+    );
+    this.retryTimer = setTimeout(() => {
+      if (relist) void this.start();
+      else this.watch();
+    }, delay);
+  }
+
+  private dropWatcher(cancel: boolean): void {
+    const watcher = this.watcher;
+    this.watcher = undefined;
+    if (!watcher) return;
+    watcher.removeAllListeners();
+    // An unhandled 'error' on an EventEmitter throws; this watcher must never take the process down.
+    watcher.on('error', () => undefined);
+    if (cancel) watcher.cancel().catch(() => undefined);
+  }
+
+  private nextBackoff(): number {
+    this.backoffMs = this.backoffMs === 0 ? 100 : Math.min(this.backoffMs * 2, this.maxBackoffMs);
+    return this.backoffMs;
+  }
+}
+
+function describe(err: unknown): string {
+  return err instanceof Error ? err.message : String(err);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}
