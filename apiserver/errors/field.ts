@@ -23,10 +23,17 @@ export const required = (field: string, detail = ''): FieldError => ({ type: 'Fi
 export const forbidden = (field: string, detail: string): FieldError => ({ type: 'FieldValueForbidden', field, detail });
 export const invalid = (field: string, value: string, detail: string): FieldError => ({ type: 'FieldValueInvalid', field, value, detail });
 export const duplicate = (field: string, value: string): FieldError => ({ type: 'FieldValueDuplicate', field, value, detail: '' });
+/** field.TooLong as of apimachinery 1.32+ (earlier releases said `must have at most N bytes`). */
 export const tooLong = (field: string, max: number): FieldError => ({
   type: 'FieldValueTooLong',
   field,
-  detail: `must have at most ${max} bytes`,
+  detail: `may not be more than ${max} bytes`,
+});
+export const tooMany = (field: string, actual: number, max: number): FieldError => ({
+  type: 'FieldValueTooMany',
+  field,
+  value: String(actual),
+  detail: `must have at most ${max} items`,
 });
 export const internalFieldError = (field: string, detail: string): FieldError => ({ type: 'InternalError', field, detail });
 

@@ -35,3 +35,25 @@ export function goStringSlice(values: readonly string[] | undefined | null): str
 export function goOptionalString(value: string | undefined | null): string {
   return value === undefined || value === null ? 'null' : goQuote(value);
 }
+
+/** A Go slice of a named string type, e.g. `[]core.IPFamily{"IPv4"}`, as `%#v` prints it. */
+export function goTypedSlice(typeName: string, values: readonly string[] | undefined | null): string {
+  if (!values) return `[]${typeName}(nil)`;
+  return `[]${typeName}{${values.map(goQuote).join(', ')}}`;
+}
+
+/**
+ * A metav1.Time as its String() method prints it (`2006-01-02 15:04:05 +0000 UTC`), in UTC as the
+ * apiserver runs. An unparsable or missing value prints as Go's zero time.
+ */
+export function goTime(value: string | undefined | null): string {
+  const ms = value ? Date.parse(value) : NaN;
+  if (Number.isNaN(ms)) return '0001-01-01 00:00:00 +0000 UTC';
+  const d = new Date(ms);
+  const pad = (n: number, w = 2) => String(n).padStart(w, '0');
+  const frac = d.getUTCMilliseconds() ? `.${pad(d.getUTCMilliseconds(), 3).replace(/0+$/, '')}` : '';
+  return (
+    `${pad(d.getUTCFullYear(), 4)}-${pad(d.getUTCMonth() + 1)}-${pad(d.getUTCDate())} ` +
+    `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${frac} +0000 UTC`
+  );
+}

@@ -16,6 +16,8 @@ export interface Endpoint {
   nodeName?: string;
   zone?: string;
   hints?: { forZones?: { name: string }[]; forNodes?: { name: string }[] };
+  /** Deprecated; the apiserver clears it on every v1 write that changes endpoints. */
+  deprecatedTopology?: Record<string, string>;
 }
 
 export interface EndpointSlicePort {
