@@ -1,0 +1,112 @@
+import type { Etcd3 } from 'etcd3';
+import type { Endpoints, Namespace, Service } from '../shared/api/core.js';
+import { SERVICE_NAME_LABEL, type EndpointSlice } from '../shared/api/discovery.js';
+import { decodeObject, encodeObject } from '../shared/storage/codec.js';
+import { objectKey } from '../shared/storage/keys.js';
+import { formatIP, ipFamilyOf } from '../shared/net/ip.js';
+import type { ServiceCIDR } from './allocator/service-cidr.js';
+import { StatusError } from './errors/status.js';
+import { SKIP_MIRROR_LABEL } from './endpoints/mirror.js';
+import { IMMORTAL_NAMESPACES } from './namespaces/strategy.js';
+import type { Store } from './registry/store.js';
+import { nowTimestamp } from './registry/object-meta.js';
+import { WriteTxn } from './registry/txn.js';
+import { randomUUID } from 'node:crypto';
+
+export interface BootstrapOptions {
+  client: Etcd3;
+  root: string;
+  namespaces: Store<Namespace>;
+  services: Store<Service>;
+  primaryCIDR: ServiceCIDR;
+  advertiseAddress: string;
+  port: number;
+  log: (line: string) => void;
+}
+
+/**
+ * What kube-apiserver's bootstrap controllers ensure at start: the system namespaces, and the
+ * `kubernetes` Service on the first IP of the primary range with endpoints at this apiserver.
+ * Another replica may be doing the same at the same time, so "already exists" is success.
+ */
+export async function bootstrap(o: BootstrapOptions): Promise<void> {
+  for (const name of IMMORTAL_NAMESPACES) {
+    await ignoreExists(o.namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: {} }));
+  }
+  const clusterIP = formatIP(o.primaryCIDR.ipAt(0n));
+  const svc: Service = {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name: 'kubernetes', namespace: 'default', labels: { component: 'apiserver', provider: 'kubernetes' } },
+    spec: {
+      type: 'ClusterIP',
+      clusterIP,
+      ports: [{ name: 'https', protocol: 'TCP', port: 443, targetPort: o.port }],
+      sessionAffinity: 'None',
+    },
+  };
+  o.services.strategy.defaults?.(svc);
+  await ignoreExists(o.services.create('default', svc));
+  await writeKubernetesEndpoints(o);
+  o.log(`bootstrap: namespaces ${IMMORTAL_NAMESPACES.join(', ')} and service default/kubernetes (${clusterIP}:443 -> ${o.advertiseAddress}:${o.port}) are in place`);
+}
+
+/**
+ * The Endpoints and EndpointSlice of `kubernetes`, written directly as upstream's endpoint
+ * reconciler does (not through validation, which refuses loopback addresses), and marked so
+ * they are not mirrored. Each replica adds its own address.
+ */
+async function writeKubernetesEndpoints(o: BootstrapOptions): Promise<void> {
+  const epKey = objectKey(o.root, 'endpoints', 'default', 'kubernetes');
+  const sliceKey = objectKey(o.root, 'endpointslices', 'default', 'kubernetes');
+  for (let attempt = 0; attempt < 10; attempt++) {
+    const [epRes, sliceRes] = await Promise.all([o.client.kv.range({ key: Buffer.from(epKey) }), o.client.kv.range({ key: Buffer.from(sliceKey) })]);
+    const epKV = epRes.kvs[0];
+    const sliceKV = sliceRes.kvs[0];
+    const old = epKV ? decodeObject<Endpoints>(epKV.value, Number(epKV.mod_revision)) : undefined;
+    const ips = new Set((old?.subsets?.[0]?.addresses ?? []).map((a) => a.ip));
+    ips.add(o.advertiseAddress);
+    const addresses = [...ips].sort();
+    const ports = [{ name: 'https', port: o.port, protocol: 'TCP' }];
+    const meta = (name: string, labels: Record<string, string>) => ({
+      name,
+      namespace: 'default',
+      uid: old?.metadata.uid ?? randomUUID(),
+      creationTimestamp: old?.metadata.creationTimestamp ?? nowTimestamp(),
+      labels,
+    });
+    const ep: Endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: meta('kubernetes', { [SKIP_MIRROR_LABEL]: 'true' }),
+      subsets: [{ addresses: addresses.map((ip) => ({ ip })), ports }],
+    };
+    const family = ipFamilyOf(o.advertiseAddress) === 6 ? 'IPv6' : 'IPv4';
+    const slice: EndpointSlice = {
+      apiVersion: 'discovery.k8s.io/v1',
+      kind: 'EndpointSlice',
+      metadata: meta('kubernetes', { [SERVICE_NAME_LABEL]: 'kubernetes' }),
+      addressType: family,
+      endpoints: addresses.filter((ip) => (ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4') === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      ports,
+    };
+    if (old && JSON.stringify(old.subsets) === JSON.stringify(ep.subsets) && sliceKV) return;
+    const outcome = await new WriteTxn()
+      .requireRevision(epKey, Number(epKV?.mod_revision ?? 0))
+      .requireRevision(sliceKey, Number(sliceKV?.mod_revision ?? 0))
+      .put(epKey, encodeObject(ep))
+      .put(sliceKey, encodeObject(slice))
+      .commit(o.client);
+    if (outcome.succeeded) return;
+  }
+  throw new Error('could not write the kubernetes endpoints: too many concurrent changes');
+}
+
+async function ignoreExists(p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof StatusError && err.reason === 'AlreadyExists') return;
+    throw err;
+  }
+}

@@ -1,0 +1,49 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { KubeObject } from '../../shared/api/meta.js';
+import { StatusError } from '../errors/status.js';
+import { parseResourcePath } from './request-info.js';
+import type { ResourceHandler } from './resource-handler.js';
+import { sendError } from './respond.js';
+
+export type PathHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
+
+export interface HttpServerOptions {
+  /** Resource handlers by `<group>/<version>/<resource>` (group empty for core). */
+  resources: Map<string, ResourceHandler<KubeObject>>;
+  /** Exact paths outside the resource tree: health checks, /version, discovery. */
+  paths: Map<string, PathHandler>;
+}
+
+export const resourceKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
+
+const notFound = () =>
+  new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message: 'the server could not find the requested resource',
+    reason: 'NotFound',
+    details: {},
+    code: 404,
+  });
+
+/** The HTTP front: routes a request to its handler and turns every failure into a Status. */
+export function createHttpServer(options: HttpServerOptions): Server {
+  const server = createServer((req, res) => {
+    handle(req, res, options).catch((err) => sendError(res, err));
+  });
+  server.keepAliveTimeout = 65_000;
+  return server;
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, options: HttpServerOptions): Promise<void> {
+  const url = new URL(req.url ?? '/', 'http://localhost');
+  const pathHandler = options.paths.get(url.pathname.replace(/\/+$/, '') || '/');
+  if (pathHandler) return pathHandler(req, res, url);
+  const info = parseResourcePath(url.pathname);
+  const handler = info && options.resources.get(resourceKey(info.group, info.version, info.resource));
+  if (!info || !handler) throw notFound();
+  await handler.handle(req, res, info, url.searchParams);
+}
+

@@ -1,0 +1,34 @@
+#!/usr/bin/env node
+import { Command, Option } from 'commander';
+import { completeOptions, FLAG_DEFAULTS, type RawFlags } from './options.js';
+import { startApiServer } from './server.js';
+
+const program = new Command('apiserver')
+  .description('A mini kube-apiserver for Services: defaults, validates, allocates clusterIPs and stores them in etcd')
+  .option('--etcd-servers <urls>', 'comma-separated etcd URLs', FLAG_DEFAULTS.etcdServers)
+  .option('--etcd-prefix <prefix>', 'prefix of every key in etcd', FLAG_DEFAULTS.etcdPrefix)
+  .option('--service-cluster-ip-range <cidrs>', 'CIDR (or two, one per IP family) from which to assign service cluster IPs', FLAG_DEFAULTS.serviceClusterIpRange)
+  .option('--service-node-port-range <range>', 'port range reserved for services with NodePort visibility', FLAG_DEFAULTS.serviceNodePortRange)
+  .option('--bind-address <ip>', 'IP address on which to serve', FLAG_DEFAULTS.bindAddress)
+  .option('--port <port>', 'port on which to serve plain HTTP (0 picks a free port)', FLAG_DEFAULTS.port)
+  .option('--advertise-address <ip>', 'IP address of this apiserver in the kubernetes Service endpoints (default: the bind address, or the host address)')
+  .option('--repair-interval <duration>', 'interval of the clusterIP repair loop', FLAG_DEFAULTS.repairInterval)
+  .addOption(new Option('--ip-leak-grace-period <duration>', 'age before an orphaned IPAddress is cleaned up').default(FLAG_DEFAULTS.ipLeakGracePeriod).hideHelp())
+  .showHelpAfterError();
+
+program.parse();
+
+const log = (line: string) => console.log(line);
+try {
+  const options = completeOptions(program.opts<RawFlags>(), log);
+  const server = await startApiServer(options);
+  const shutdown = () => {
+    log('apiserver: shutting down');
+    server.close().finally(() => process.exit(0));
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+} catch (err) {
+  console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+}

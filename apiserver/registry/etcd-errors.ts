@@ -1,0 +1,15 @@
+import { GRPCDeadlineExceededError } from 'etcd3';
+import { serviceUnavailable, StatusError, timeout } from '../errors/status.js';
+
+/**
+ * Turns a failed etcd call into the Status a client sees: a deadline into 504 (the write may or
+ * may not have happened, as with kube-apiserver), anything else from the storage layer into 503.
+ */
+export function storageError(err: unknown): StatusError {
+  if (err instanceof StatusError) return err;
+  if (err instanceof GRPCDeadlineExceededError || /deadline/i.test(String((err as Error)?.message))) {
+    return timeout('request did not complete within requested timeout - context deadline exceeded', 1);
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  return serviceUnavailable(`etcd is unavailable: ${message}`);
+}

@@ -1,0 +1,343 @@
+import { randomUUID } from 'node:crypto';
+import type { Etcd3 } from 'etcd3';
+import type { KubeObject } from '../../shared/api/meta.js';
+import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
+import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
+import { alreadyExists, badRequest, conflict, internalError, invalidObject, notFound, StatusError } from '../errors/status.js';
+import { storageError } from './etcd-errors.js';
+import { NO_SIDE_EFFECTS, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
+import { WriteTxn } from './txn.js';
+import { generateName, nowTimestamp, validatePathSegment } from './object-meta.js';
+
+/** Gives the store what it needs of namespaces without knowing the Namespace kind. */
+export interface NamespaceGate {
+  /** Throws the Status a create in this namespace gets when it may not happen (404, 403). */
+  admit(namespace: string, resource: ResourceInfo, name: string): Promise<void>;
+  /** The etcd key that must exist for the write to commit. */
+  keyOf(namespace: string): string;
+}
+
+export interface WriteOptions {
+  dryRun?: boolean;
+}
+
+export interface DeleteOptions extends WriteOptions {
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/** A stored object with the etcd facts about it. */
+interface Current<T> {
+  obj: T;
+  modRevision: number;
+  raw: Buffer;
+}
+
+/** How often a write is tried again after losing a race (a concurrent write, a taken claim). */
+const MAX_ATTEMPTS = 16;
+
+/**
+ * The generic registry store over etcd: create, read, update, delete for any kind, with the
+ * kind's rules coming from its Strategy. It knows nothing about Services: allocations arrive as
+ * side effects (keys to claim or release) and are written in the same transaction.
+ */
+export class Store<T extends KubeObject> {
+  constructor(
+    private readonly client: Etcd3,
+    private readonly root: string,
+    readonly strategy: Strategy<T>,
+    private readonly namespaces?: NamespaceGate,
+  ) {}
+
+  get info() {
+    return this.strategy.info;
+  }
+
+  key(namespace: string | undefined, name: string): string {
+    if (this.info.namespaced && !namespace) throw badRequest('Namespace parameter required.');
+    if (!name) throw badRequest('Name parameter required.');
+    const problems = validatePathSegment(name);
+    if (problems.length) throw badRequest(`Name parameter invalid: ${JSON.stringify(name)}: ${problems.join(';')}`);
+    if (namespace) {
+      const nsProblems = validatePathSegment(namespace);
+      if (nsProblems.length) throw badRequest(`Namespace parameter invalid: ${JSON.stringify(namespace)}: ${nsProblems.join(';')}`);
+    }
+    return objectKey(this.root, this.info.storage, this.info.namespaced ? namespace : undefined, name);
+  }
+
+  /** The prefix of one namespace's objects, or of all of them. */
+  prefix(namespace?: string): string {
+    return resourcePrefix(this.root, this.info.storage, this.info.namespaced ? namespace : undefined);
+  }
+
+  async get(namespace: string | undefined, name: string): Promise<T> {
+    const current = await this.read(this.key(namespace, name));
+    if (!current) throw notFound(this.info, name);
+    return this.decorated(current.obj);
+  }
+
+  /** A consistent list straight from etcd, with the revision it was read at. */
+  async list(namespace?: string): Promise<{ items: T[]; revision: number }> {
+    try {
+      const res = await this.client.getAll().prefix(this.prefix(namespace)).exec();
+      const items: T[] = [];
+      for (const kv of res.kvs) {
+        const obj = this.tryDecode(kv.value, Number(kv.mod_revision));
+        if (obj) items.push(this.decorated(obj));
+      }
+      return { items, revision: Number(res.header.revision) };
+    } catch (err) {
+      throw storageError(err);
+    }
+  }
+
+  async create(namespace: string | undefined, input: T, options: WriteOptions = {}): Promise<T> {
+    const obj = structuredClone(input);
+    const meta = obj.metadata ?? (obj.metadata = {});
+    if (this.info.namespaced) {
+      if (meta.namespace && namespace && meta.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
+      meta.namespace = namespace ?? meta.namespace;
+    } else {
+      delete meta.namespace;
+    }
+    if (meta.resourceVersion) throw internalError('resourceVersion should not be set on objects to be created');
+    if (!meta.name && meta.generateName) meta.name = generateName(meta.generateName);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTimestamp();
+    delete meta.deletionTimestamp;
+    delete meta.deletionGracePeriodSeconds;
+    if (this.info.namespaced && meta.namespace) await this.namespaces?.admit(meta.namespace, this.info, meta.name ?? '');
+    return this.createAttempts(obj, options);
+  }
+
+  private async createAttempts(input: T, options: WriteOptions): Promise<T> {
+    for (let attempt = 1; ; attempt++) {
+      const obj = structuredClone(input);
+      const key = obj.metadata.name ? this.key(obj.metadata.namespace, obj.metadata.name) : undefined;
+      let effects: SideEffects;
+      try {
+        effects = (await this.strategy.beginCreate?.(obj, { dryRun: !!options.dryRun })) ?? NO_SIDE_EFFECTS;
+      } catch (err) {
+        // Unlike upstream, an existing object wins over an allocation failure: with one
+        // transaction nothing was allocated, so "already exists" is the true answer.
+        if (key && err instanceof StatusError && (await this.read(key))) throw alreadyExists(this.info, obj.metadata.name!);
+        throw err;
+      }
+      try {
+        this.strategy.prepareForCreate(obj);
+        const errors = this.strategy.validate(obj);
+        if (errors.length) throw invalidObject(this.info.group, this.info.kind, obj.metadata.name ?? '', errors);
+        this.strategy.canonicalize?.(obj);
+        if (!key) throw internalError('name is required');
+        if (options.dryRun) {
+          if (await this.read(key)) throw alreadyExists(this.info, obj.metadata.name!);
+          return this.decorated(obj);
+        }
+        const txn = new WriteTxn().requireRevision(key, 0);
+        if (this.info.namespaced && this.namespaces) txn.requireExists(this.namespaces.keyOf(obj.metadata.namespace!));
+        this.addEffects(txn, effects);
+        txn.put(key, encodeObject(obj));
+        const outcome = await txn.commit(this.client);
+        if (outcome.succeeded) {
+          effects.settle(true);
+          effects.committed?.(key, outcome.revision);
+          obj.metadata.resourceVersion = String(outcome.revision);
+          return this.decorated(obj);
+        }
+        effects.settle(false);
+        if (outcome.current.has(key)) throw alreadyExists(this.info, obj.metadata.name!);
+        if (this.info.namespaced && this.namespaces && !outcome.current.has(this.namespaces.keyOf(obj.metadata.namespace!))) {
+          throw notFound({ group: '', resource: 'namespaces' }, obj.metadata.namespace!);
+        }
+        this.decideClaims(effects, outcome.current, attempt);
+      } catch (err) {
+        effects.settle(false);
+        throw err;
+      }
+    }
+  }
+
+  /**
+   * GuaranteedUpdate: reads the object, computes the new one with `tryUpdate`, and writes it if
+   * the object has not changed meanwhile; otherwise reads again and repeats. `tryUpdate` gets
+   * undefined when the object does not exist (create on update).
+   */
+  async update(
+    namespace: string | undefined,
+    name: string,
+    tryUpdate: (current: T | undefined) => T,
+    options: WriteOptions = {},
+  ): Promise<{ obj: T; created: boolean }> {
+    const key = this.key(namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(key);
+      if (!current) {
+        if (!this.strategy.allowCreateOnUpdate) throw notFound(this.info, name);
+        const fresh = tryUpdate(undefined);
+        fresh.metadata.name ??= name;
+        return { obj: await this.create(namespace, fresh, options), created: true };
+      }
+      const old = this.decorated(structuredClone(current.obj));
+      const obj = tryUpdate(structuredClone(old));
+      const rv = obj.metadata?.resourceVersion;
+      if (rv && rv !== String(current.modRevision)) throw conflict(this.info, name);
+      this.keepSystemFields(obj, old);
+      if (obj.metadata.deletionTimestamp && !this.lingers(obj)) {
+        // The last finalizer is gone: the deletion that was waiting for it happens now.
+        const removed = await this.remove(key, current, options);
+        if (removed) return { obj: removed, created: false };
+        continue;
+      }
+      let effects = NO_SIDE_EFFECTS;
+      try {
+        effects = (await this.strategy.beginUpdate?.(obj, old, { dryRun: !!options.dryRun })) ?? NO_SIDE_EFFECTS;
+        this.strategy.prepareForUpdate(obj, old);
+        const errors = this.strategy.validateUpdate(obj, old);
+        if (errors.length) throw invalidObject(this.info.group, this.info.kind, name, errors);
+        this.strategy.canonicalize?.(obj);
+        const value = encodeObject(obj);
+        if (options.dryRun || value.equals(current.raw)) {
+          effects.settle(false);
+          obj.metadata.resourceVersion = String(current.modRevision);
+          return { obj: this.decorated(obj), created: false };
+        }
+        const txn = new WriteTxn().requireRevision(key, current.modRevision);
+        this.addEffects(txn, effects);
+        txn.put(key, value);
+        const outcome = await txn.commit(this.client);
+        if (outcome.succeeded) {
+          effects.settle(true);
+          effects.committed?.(key, outcome.revision);
+          obj.metadata.resourceVersion = String(outcome.revision);
+          return { obj: this.decorated(obj), created: false };
+        }
+        effects.settle(false);
+        if (outcome.current.get(key)?.modRevision === current.modRevision) this.decideClaims(effects, outcome.current, attempt);
+        else if (attempt >= MAX_ATTEMPTS) throw conflict(this.info, name);
+      } catch (err) {
+        effects.settle(false);
+        throw err;
+      }
+    }
+  }
+
+  /** Deletes the object, or only marks it while finalizers hold it. Answers with the object. */
+  async delete(namespace: string | undefined, name: string, options: DeleteOptions = {}): Promise<T> {
+    const key = this.key(namespace, name);
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.read(key);
+      if (!current) throw notFound(this.info, name);
+      const pre = options.preconditions;
+      if (pre?.uid && pre.uid !== current.obj.metadata.uid) {
+        throw conflict(this.info, name, `Precondition failed: UID in precondition: ${pre.uid}, UID in object meta: ${current.obj.metadata.uid ?? ''}`);
+      }
+      if (pre?.resourceVersion && pre.resourceVersion !== String(current.modRevision)) {
+        throw conflict(this.info, name, `Precondition failed: ResourceVersion in precondition: ${pre.resourceVersion}, ResourceVersion in object meta: ${current.modRevision}`);
+      }
+      this.strategy.admitDelete?.(current.obj);
+      if (!this.lingers(current.obj)) {
+        const removed = await this.remove(key, current, options);
+        if (removed) return removed;
+        if (attempt >= MAX_ATTEMPTS) throw conflict(this.info, name);
+        continue;
+      }
+      const marked = structuredClone(current.obj);
+      if (!marked.metadata.deletionTimestamp) {
+        marked.metadata.deletionTimestamp = nowTimestamp();
+        marked.metadata.deletionGracePeriodSeconds = 0;
+      }
+      this.strategy.markDeleted?.(marked);
+      const value = encodeObject(marked);
+      if (options.dryRun || value.equals(current.raw)) return this.decorated(current.obj);
+      const outcome = await new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.client);
+      if (outcome.succeeded) {
+        marked.metadata.resourceVersion = String(outcome.revision);
+        return this.decorated(marked);
+      }
+      if (attempt >= MAX_ATTEMPTS) throw conflict(this.info, name);
+    }
+  }
+
+  /** Deletes the key and its side-effect keys in one transaction; undefined if it changed meanwhile. */
+  private async remove(key: string, current: Current<T>, options: WriteOptions): Promise<T | undefined> {
+    const obj = current.obj;
+    if (options.dryRun) return this.decorated(obj);
+    const effects = (await this.strategy.deleteEffects?.(obj)) ?? NO_SIDE_EFFECTS;
+    const txn = new WriteTxn().requireRevision(key, current.modRevision).delete(key);
+    this.addEffects(txn, effects);
+    const outcome = await txn.commit(this.client);
+    effects.settle(outcome.succeeded);
+    if (!outcome.succeeded) return undefined;
+    effects.committed?.(key, outcome.revision);
+    obj.metadata.resourceVersion = String(outcome.revision);
+    return this.decorated(obj);
+  }
+
+  private lingers(obj: T): boolean {
+    return (obj.metadata.finalizers?.length ?? 0) > 0 || !!this.strategy.mustLinger?.(obj);
+  }
+
+  /** What a client may not change on update, as rest.BeforeUpdate keeps it. */
+  private keepSystemFields(obj: T, old: T): void {
+    const meta = (obj.metadata ??= {});
+    if (this.info.namespaced) meta.namespace ??= old.metadata.namespace;
+    meta.uid ||= old.metadata.uid;
+    meta.creationTimestamp = old.metadata.creationTimestamp;
+    if (old.metadata.deletionTimestamp) {
+      meta.deletionTimestamp = old.metadata.deletionTimestamp;
+      meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;
+    } else {
+      delete meta.deletionTimestamp;
+      delete meta.deletionGracePeriodSeconds;
+    }
+  }
+
+  private addEffects(txn: WriteTxn, effects: SideEffects): void {
+    for (const guard of effects.guards ?? []) txn.requireRevision(guard.key, guard.modRevision);
+    for (const claim of effects.claims) txn.requireRevision(claim.key, 0).put(claim.key, claim.value);
+    for (const put of effects.puts ?? []) txn.put(put.key, put.value);
+    for (const key of effects.releases) txn.delete(key);
+  }
+
+  /**
+   * After a failed transaction whose object condition held: either a key the write depended on
+   * moved (redo it) or a claimed key was taken (the claim decides).
+   */
+  private decideClaims(effects: SideEffects, current: Map<string, { modRevision: number }>, attempt: number): void {
+    for (const claim of effects.claims) {
+      if (!current.has(claim.key)) continue;
+      const decision = claim.onTaken();
+      if (decision !== 'retry') throw decision;
+    }
+    if (attempt >= MAX_ATTEMPTS) throw internalError(`gave up after ${attempt} conflicting writes`);
+  }
+
+  private async read(key: string): Promise<Current<T> | undefined> {
+    let res;
+    try {
+      res = await this.client.kv.range({ key: Buffer.from(key) });
+    } catch (err) {
+      throw storageError(err);
+    }
+    const kv = res.kvs[0];
+    if (!kv) return undefined;
+    const modRevision = Number(kv.mod_revision);
+    const obj = this.tryDecode(kv.value, modRevision);
+    if (!obj) throw internalError(`object at ${key} cannot be decoded`);
+    return { obj, modRevision, raw: kv.value };
+  }
+
+  private tryDecode(value: Buffer, modRevision: number): T | undefined {
+    try {
+      return decodeObject<T>(value, modRevision);
+    } catch {
+      return undefined;
+    }
+  }
+
+  private decorated(obj: T): T {
+    this.strategy.decorate?.(obj);
+    return obj;
+  }
+}

@@ -1,0 +1,64 @@
+import type { Etcd3, ICompare, IRequestOp, ITxnResponse } from 'etcd3';
+import { CompareResult, CompareTarget } from 'etcd3';
+import { storageError } from './etcd-errors.js';
+
+/**
+ * One etcd transaction of the generic store: conditions on the object key and on every claimed
+ * key, then puts and deletes, all or nothing. On failure it reads back each conditioned key so
+ * the caller can tell which condition failed.
+ */
+export class WriteTxn {
+  private readonly compares: ICompare[] = [];
+  private readonly ops: IRequestOp[] = [];
+  /** The keys read back, in order, when the transaction fails. */
+  readonly checked: string[] = [];
+
+  /** Requires the key to be at this mod revision (0: absent). */
+  requireRevision(key: string, modRevision: number): this {
+    this.compares.push({ key: Buffer.from(key), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: modRevision });
+    this.checked.push(key);
+    return this;
+  }
+
+  /** Requires the key to exist. */
+  requireExists(key: string): this {
+    this.compares.push({ key: Buffer.from(key), target: CompareTarget.Version, result: CompareResult.Greater, version: 0 });
+    this.checked.push(key);
+    return this;
+  }
+
+  put(key: string, value: Buffer): this {
+    this.ops.push({ request_put: { key: Buffer.from(key), value } });
+    return this;
+  }
+
+  delete(key: string): this {
+    this.ops.push({ request_delete_range: { key: Buffer.from(key) } });
+    return this;
+  }
+
+  async commit(client: Etcd3): Promise<TxnOutcome> {
+    let res: ITxnResponse;
+    try {
+      res = await client.kv.txn({
+        compare: this.compares,
+        success: this.ops,
+        failure: this.checked.map((key) => ({ request_range: { key: Buffer.from(key) } })),
+      });
+    } catch (err) {
+      throw storageError(err);
+    }
+    const revision = Number(res.header.revision);
+    if (res.succeeded) return { succeeded: true, revision };
+    const current = new Map<string, { modRevision: number; value: Buffer }>();
+    res.responses.forEach((r, i) => {
+      const kv = r.response_range?.kvs[0];
+      if (kv) current.set(this.checked[i]!, { modRevision: Number(kv.mod_revision), value: kv.value });
+    });
+    return { succeeded: false, revision, current };
+  }
+}
+
+export type TxnOutcome =
+  | { succeeded: true; revision: number }
+  | { succeeded: false; revision: number; current: Map<string, { modRevision: number; value: Buffer }> };

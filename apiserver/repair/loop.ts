@@ -1,0 +1,104 @@
+import type { Etcd3 } from 'etcd3';
+import type { Service } from '../../shared/api/core.js';
+import type { IPAddress } from '../../shared/api/networking.js';
+import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
+import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
+import type { ServiceCIDR } from '../allocator/service-cidr.js';
+import { WriteTxn } from '../registry/txn.js';
+import { newIPAddress } from '../services/ipaddress.js';
+import { planRepair, type RepairAction, type StoredIPAddress } from './plan.js';
+
+export interface RepairOptions {
+  intervalMs: number;
+  /** How old an orphaned IPAddress must be before it is deleted (upstream: 60s). */
+  graceMs: number;
+  log: (line: string) => void;
+}
+
+/**
+ * The clusterIP repair loop (`--repair-interval`). With allocation and write in one transaction
+ * nothing should ever need repair; this is for etcd edited by hand. Each action is guarded by the
+ * revisions it was planned from, so it never undoes a write that happened meanwhile.
+ */
+export class IPRepairLoop {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly client: Etcd3,
+    private readonly root: string,
+    private readonly cidrs: readonly ServiceCIDR[],
+    private readonly options: RepairOptions,
+  ) {}
+
+  start(): void {
+    const tick = () => {
+      this.runOnce()
+        .catch((err) => this.options.log(`repair: pass failed: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => {
+          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
+        });
+    };
+    this.timer = setTimeout(tick, 0);
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  /** One pass: read Services and IPAddresses at one revision, plan, apply. */
+  async runOnce(): Promise<void> {
+    const svcPrefix = resourcePrefix(this.root, 'services');
+    const ipPrefix = resourcePrefix(this.root, 'ipaddresses');
+    const [services, ips] = await this.snapshot(svcPrefix, ipPrefix);
+    const ipAddresses = new Map<string, StoredIPAddress>();
+    for (const { key, obj, modRevision } of ips) ipAddresses.set(key.slice(ipPrefix.length), { obj, modRevision });
+    const { events, actions } = planRepair(services, ipAddresses, this.cidrs, Date.now(), this.options.graceMs);
+    for (const ev of events) this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
+    for (const action of actions) await this.apply(action);
+  }
+
+  private async snapshot(svcPrefix: string, ipPrefix: string): Promise<[Service[], { key: string; obj: IPAddress; modRevision: number }[]]> {
+    // Both ranges in one transaction, so they are read at the same revision.
+    const res = await this.client.kv.txn({
+      compare: [],
+      success: [svcPrefix, ipPrefix].map((p) => ({ request_range: { key: Buffer.from(p), range_end: prefixEnd(p) } })),
+      failure: [],
+    });
+    const decode = <T extends Service | IPAddress>(i: number) =>
+      (res.responses[i]?.response_range?.kvs ?? []).flatMap((kv) => {
+        try {
+          return [{ key: kv.key.toString(), obj: decodeObject<T>(kv.value, Number(kv.mod_revision)), modRevision: Number(kv.mod_revision) }];
+        } catch {
+          return [];
+        }
+      });
+    return [decode<Service>(0).map((s) => s.obj), decode<IPAddress>(1)];
+  }
+
+  private async apply(action: RepairAction): Promise<void> {
+    const ipKey = objectKey(this.root, 'ipaddresses', undefined, action.ip);
+    const txn = new WriteTxn();
+    if (action.kind === 'delete') {
+      txn.requireRevision(ipKey, action.modRevision).delete(ipKey);
+      if (action.parent) {
+        // The Service must still be as planned: gone (a leak), or unchanged (a wrong reference).
+        txn.requireRevision(objectKey(this.root, 'services', action.parent.namespace, action.parent.name), action.parent.modRevision);
+      }
+    } else {
+      const svc = action.service;
+      txn.requireRevision(ipKey, action.kind === 'create' ? 0 : action.modRevision);
+      txn.requireRevision(objectKey(this.root, 'services', svc.metadata.namespace, svc.metadata.name!), Number(svc.metadata.resourceVersion));
+      txn.put(ipKey, encodeObject(newIPAddress(action.ip, svc)));
+    }
+    const outcome = await txn.commit(this.client);
+    if (!outcome.succeeded) this.options.log(`repair: ${action.kind} of IPAddress ${action.ip} skipped: it changed meanwhile`);
+  }
+}
+
+function prefixEnd(prefix: string): Buffer {
+  const end = Buffer.from(prefix);
+  end[end.length - 1]! += 1;
+  return end;
+}

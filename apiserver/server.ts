@@ -1,0 +1,149 @@
+import type { AddressInfo } from 'node:net';
+import type { Etcd3 } from 'etcd3';
+import type { Endpoints, Namespace, Service } from '../shared/api/core.js';
+import type { EndpointSlice } from '../shared/api/discovery.js';
+import type { KubeObject } from '../shared/api/meta.js';
+import { connectEtcd } from '../shared/etcd/client.js';
+import { PrefixReflector } from '../shared/etcd/reflector.js';
+import { resourcePrefix } from '../shared/storage/keys.js';
+import { familyName } from '../shared/net/ip.js';
+import { ClusterIPAllocator } from './allocator/cluster-ips.js';
+import { NodePortAllocator, type PortRange } from './allocator/node-ports.js';
+import type { ServiceCIDR } from './allocator/service-cidr.js';
+import { bootstrap } from './bootstrap.js';
+import { ObjectCache } from './cache/object-cache.js';
+import { Mirroring } from './endpoints/mirroring.js';
+import { EndpointsStrategy } from './endpoints/strategy.js';
+import { EndpointSliceStrategy } from './endpointslices/strategy.js';
+import { healthHandler, versionHandler, type Check } from './http/health.js';
+import { ResourceHandler } from './http/resource-handler.js';
+import { createHttpServer, resourceKey, type PathHandler } from './http/server.js';
+import { NamespaceDeleter } from './namespaces/controller.js';
+import { NamespaceLifecycle } from './namespaces/gate.js';
+import { NamespaceFinalizeStrategy, NamespaceStrategy } from './namespaces/strategy.js';
+import { Store } from './registry/store.js';
+import { IPRepairLoop } from './repair/loop.js';
+import { ServiceStrategy } from './services/strategy.js';
+
+export interface ApiServerOptions {
+  etcdServers: string[];
+  etcdPrefix: string;
+  serviceCIDRs: ServiceCIDR[];
+  nodePortRange: PortRange;
+  bindAddress: string;
+  port: number;
+  advertiseAddress: string;
+  repairIntervalMs: number;
+  ipLeakGraceMs: number;
+  /** Deadline of each etcd call; a request that runs into it answers 504. */
+  etcdRequestTimeoutMs?: number;
+  log: (line: string) => void;
+}
+
+export interface RunningApiServer {
+  url: string;
+  port: number;
+  stores: { services: Store<Service>; namespaces: Store<Namespace>; endpoints: Store<Endpoints>; endpointSlices: Store<EndpointSlice> };
+  close(): Promise<void>;
+}
+
+/**
+ * Wires the apiserver: etcd client, watch-fed allocators and caches, the generic stores with a
+ * strategy per kind, the HTTP front, bootstrap and the background loops.
+ */
+export async function startApiServer(o: ApiServerOptions): Promise<RunningApiServer> {
+  const root = o.etcdPrefix;
+  const client = connectEtcd(o.etcdServers, { requestTimeoutMs: o.etcdRequestTimeoutMs });
+  const log = o.log;
+
+  const ips = new ClusterIPAllocator(o.serviceCIDRs, resourcePrefix(root, 'ipaddresses'));
+  const ports = new NodePortAllocator(o.nodePortRange, resourcePrefix(root, 'servicenodeports'));
+  const namespaceCache = new ObjectCache<Namespace>(log);
+  const reflectors = [
+    new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'namespaces'), namespaceCache, { log }),
+  ];
+  await Promise.all(reflectors.map((r) => r.start()));
+
+  const gate = new NamespaceLifecycle(client, root, namespaceCache);
+  const mirroring = new Mirroring(client, root);
+  const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
+  const stores = {
+    services: new Store<Service>(
+      client,
+      root,
+      new ServiceStrategy({ allocators: { ips, ports }, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), log }),
+      gate,
+    ),
+    namespaces: new Store<Namespace>(client, root, new NamespaceStrategy()),
+    endpoints: new Store<Endpoints>(client, root, new EndpointsStrategy(mirroring), gate),
+    endpointSlices: new Store<EndpointSlice>(client, root, new EndpointSliceStrategy(), gate),
+  };
+  const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy());
+
+  let ready = false;
+  const checks: Check[] = [etcdCheck(client), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
+  const paths = new Map<string, PathHandler>([
+    ['/healthz', healthHandler('healthz', checks)],
+    ['/livez', healthHandler('livez', [])],
+    ['/readyz', healthHandler('readyz', checks)],
+    ['/version', versionHandler],
+  ]);
+  const resources = new Map<string, ResourceHandler<KubeObject>>();
+  for (const store of Object.values(stores) as Store<KubeObject>[]) {
+    resources.set(resourceKey(store.info.group, store.info.version, store.info.resource), new ResourceHandler(store));
+  }
+  const server = createHttpServer({ resources, paths });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(o.port, o.bindAddress, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  const host = o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress;
+  const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+
+  await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
+  const deleter = new NamespaceDeleter(namespaceCache, finalizeStore, [stores.services, stores.endpoints, stores.endpointSlices] as Store<KubeObject>[], log);
+  deleter.start();
+  const repair = new IPRepairLoop(client, root, o.serviceCIDRs, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
+  repair.start();
+  ready = true;
+  log(`apiserver: serving on ${url}, service CIDRs ${o.serviceCIDRs.map((c) => c.text).join(',')}, node ports ${o.nodePortRange.toString()}, etcd ${o.etcdServers.join(',')} prefix ${root}`);
+
+  return {
+    url,
+    port,
+    stores,
+    async close() {
+      repair.stop();
+      deleter.stop();
+      for (const r of reflectors) r.stop();
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      });
+      client.close();
+    },
+  };
+}
+
+/** The etcd readiness check: a cheap status call, remembered for a second. */
+function etcdCheck(client: Etcd3): Check {
+  let last = 0;
+  let result: string | undefined;
+  return {
+    name: 'etcd',
+    async run() {
+      if (Date.now() - last < 1000) return result;
+      try {
+        await client.maintenance.status();
+        result = undefined;
+      } catch (err) {
+        result = err instanceof Error ? err.message : String(err);
+      }
+      last = Date.now();
+      return result;
+    },
+  };
+}

@@ -1,0 +1,18 @@
+import type { Service } from '../../shared/api/core.js';
+import { IP_ALLOCATOR_MANAGER, IP_FAMILY_LABEL, IP_MANAGED_BY_LABEL, type IPAddress } from '../../shared/api/networking.js';
+import { ipFamilyOf } from '../../shared/net/ip.js';
+import { nowTimestamp } from '../registry/object-meta.js';
+
+/** The networking.k8s.io/v1 IPAddress that records one clusterIP of a Service, named by the IP. */
+export function newIPAddress(ip: string, svc: Service): IPAddress {
+  return {
+    apiVersion: 'networking.k8s.io/v1',
+    kind: 'IPAddress',
+    metadata: {
+      name: ip,
+      creationTimestamp: nowTimestamp(),
+      labels: { [IP_FAMILY_LABEL]: ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4', [IP_MANAGED_BY_LABEL]: IP_ALLOCATOR_MANAGER },
+    },
+    spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name! } },
+  };
+}

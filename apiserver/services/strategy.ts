@@ -1,0 +1,155 @@
+import type { Service } from '../../shared/api/core.js';
+import { invalidObject } from '../errors/status.js';
+import type { Guard, ResourceInfo, SideEffects, Strategy, WriteContext } from '../registry/strategy.js';
+import { ServiceAllocation, collectNodePorts, type ServiceAllocators } from './allocation.js';
+import { isHeadless, needsHealthCheck } from './predicates.js';
+import { setServiceDefaults } from './defaults.js';
+import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields, type ServiceIPConfig } from './ip-families.js';
+import { defaultOnRead, normalizeClusterIPs, patchAllocatedValues, prepareForCreate, prepareForUpdate } from './normalize.js';
+import { describeCommit, describeDecisions, describeDeletion } from './narration.js';
+import { validateService, validateServiceUpdate } from './validation.js';
+
+export const SERVICE_INFO: ResourceInfo = {
+  group: '',
+  version: 'v1',
+  kind: 'Service',
+  listKind: 'ServiceList',
+  resource: 'services',
+  storage: 'services',
+  namespaced: true,
+};
+
+/** Keys that go with a Service's deletion but belong to other kinds (its Endpoints and their mirrors). */
+export type DependentsOf = (namespace: string, name: string) => Promise<{ releases: string[]; guards: Guard[] }>;
+
+export interface ServiceStrategyOptions {
+  allocators: ServiceAllocators;
+  ipConfig: ServiceIPConfig;
+  dependents: DependentsOf;
+  log: (line: string) => void;
+}
+
+/** The Service's rules: defaults, validation and the allocation hooks, as registry/core/service. */
+export class ServiceStrategy implements Strategy<Service> {
+  readonly info = SERVICE_INFO;
+  readonly allowCreateOnUpdate = true;
+
+  constructor(private readonly options: ServiceStrategyOptions) {}
+
+  defaults(svc: Service): void {
+    setServiceDefaults(svc);
+  }
+
+  beginCreate(svc: Service, ctx: WriteContext): SideEffects {
+    normalizeClusterIPs(svc, undefined);
+    this.initFamilies(svc, undefined);
+    const allocation = this.newAllocation(svc, ctx);
+    try {
+      allocation.allocateClusterIPs();
+      allocation.allocateNodePorts();
+      if (needsHealthCheck(svc)) allocation.allocateHealthCheckNodePort();
+    } catch (err) {
+      allocation.settle(false);
+      throw err;
+    }
+    if (!ctx.dryRun) this.narrate(svc, allocation);
+    return allocation;
+  }
+
+  prepareForCreate(svc: Service): void {
+    prepareForCreate(svc);
+  }
+
+  validate(svc: Service) {
+    return validateService(svc);
+  }
+
+  beginUpdate(svc: Service, old: Service, ctx: WriteContext): SideEffects {
+    patchAllocatedValues(svc, old);
+    normalizeClusterIPs(svc, old);
+    this.initFamilies(svc, old);
+    const allocation = this.newAllocation(svc, ctx);
+    try {
+      this.updateClusterIPs(svc, old, allocation);
+      this.updateNodePorts(svc, old, allocation);
+    } catch (err) {
+      allocation.settle(false);
+      throw err;
+    }
+    if (!ctx.dryRun && allocation.decisions.length) this.narrate(svc, allocation);
+    return allocation;
+  }
+
+  prepareForUpdate(svc: Service, old: Service): void {
+    prepareForUpdate(svc, old);
+  }
+
+  validateUpdate(svc: Service, old: Service) {
+    return validateServiceUpdate(svc, old);
+  }
+
+  async deleteEffects(svc: Service): Promise<SideEffects> {
+    const allocation = this.newAllocation(svc, { dryRun: false });
+    if (svc.spec.type !== 'ExternalName' && !isHeadless(svc)) allocation.releaseIPs(svc.spec.clusterIPs ?? []);
+    allocation.releasePorts(collectNodePorts(svc));
+    if (needsHealthCheck(svc) && svc.spec.healthCheckNodePort) allocation.releasePorts([svc.spec.healthCheckNodePort]);
+    const dependents = await this.options.dependents(svc.metadata.namespace!, svc.metadata.name!);
+    const releases = [...allocation.releases, ...dependents.releases];
+    return {
+      claims: [],
+      releases,
+      guards: dependents.guards,
+      settle: () => undefined,
+      committed: (key, revision) => this.options.log(describeDeletion(svc, key, releases, revision)),
+    };
+  }
+
+  decorate(svc: Service): void {
+    defaultOnRead(svc, this.options.ipConfig);
+  }
+
+  private initFamilies(svc: Service, old: Service | undefined): void {
+    const errors = initIPFamilyFields(svc, old, this.options.ipConfig);
+    if (errors.length) throw invalidObject('', 'Service', svc.metadata.name ?? '', errors);
+  }
+
+  /** updateClusterIPs in alloc.go: the four cases of a type or family change. */
+  private updateClusterIPs(svc: Service, old: Service, allocation: ServiceAllocation): void {
+    if (isMatchingPreferDualStackClusterIPFields(svc, old)) return;
+    if (old.spec.type === 'ExternalName' && svc.spec.type !== 'ExternalName') {
+      allocation.allocateClusterIPs();
+      return;
+    }
+    if (isHeadless(old)) return;
+    if (old.spec.type !== 'ExternalName' && svc.spec.type === 'ExternalName') {
+      allocation.releaseIPs(old.spec.clusterIPs ?? []);
+      return;
+    }
+    const before = old.spec.ipFamilies?.length ?? 0;
+    const after = svc.spec.ipFamilies?.length ?? 0;
+    if (before === 1 && after === 2) allocation.allocateSecondaryIP();
+    else if (before === 2 && after === 1) allocation.releaseIPs(old.spec.clusterIPs?.slice(1, 2) ?? []);
+  }
+
+  private updateNodePorts(svc: Service, old: Service, allocation: ServiceAllocation): void {
+    const hadNodePorts = old.spec.type === 'NodePort' || old.spec.type === 'LoadBalancer';
+    const hasNodePorts = svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer';
+    if (hadNodePorts && !hasNodePorts) allocation.releasePorts(collectNodePorts(old));
+    if (hasNodePorts) allocation.updateNodePorts(old);
+    const neededHC = needsHealthCheck(old);
+    const needsHC = needsHealthCheck(svc);
+    if (!neededHC && needsHC) allocation.allocateHealthCheckNodePort();
+    else if (neededHC && !needsHC && old.spec.healthCheckNodePort) allocation.releasePorts([old.spec.healthCheckNodePort]);
+  }
+
+  private newAllocation(svc: Service, ctx: WriteContext): ServiceAllocation {
+    return new ServiceAllocation(svc, this.options.allocators, ctx.dryRun, (allocation, key, revision) =>
+      this.options.log(describeCommit(allocation, key, revision)),
+    );
+  }
+
+  private narrate(svc: Service, allocation: ServiceAllocation): void {
+    const line = describeDecisions(svc, allocation.decisions, this.options.allocators.ips);
+    if (line) this.options.log(line);
+  }
+}

@@ -1,0 +1,69 @@
+import { sharedEtcd, uniquePrefix } from '../../shared/testing/etcd.js';
+import { PortRange } from '../allocator/node-ports.js';
+import { parseServiceClusterIPRange } from '../allocator/service-cidr.js';
+import { startApiServer, type RunningApiServer } from '../server.js';
+
+export interface TestServerOptions {
+  serviceClusterIPRange?: string;
+  nodePortRange?: string;
+  prefix?: string;
+  etcdServers?: string[];
+  repairIntervalMs?: number;
+  ipLeakGraceMs?: number;
+  etcdRequestTimeoutMs?: number;
+  /** Collects log lines instead of printing them. */
+  logs?: string[];
+}
+
+/** An apiserver on a free port over the shared etcd, under a prefix of its own. */
+export async function startTestApiServer(options: TestServerOptions = {}): Promise<RunningApiServer & { prefix: string }> {
+  const etcd = options.etcdServers ? undefined : await sharedEtcd();
+  const prefix = options.prefix ?? uniquePrefix('apiserver');
+  const logs = options.logs;
+  const server = await startApiServer({
+    etcdServers: options.etcdServers ?? etcd!.endpoints,
+    etcdPrefix: prefix,
+    serviceCIDRs: parseServiceClusterIPRange(options.serviceClusterIPRange ?? '10.96.0.0/12'),
+    nodePortRange: PortRange.parse(options.nodePortRange ?? '30000-32767'),
+    bindAddress: '127.0.0.1',
+    port: 0,
+    advertiseAddress: '192.168.0.10',
+    repairIntervalMs: options.repairIntervalMs ?? 3_600_000,
+    ipLeakGraceMs: options.ipLeakGraceMs ?? 60_000,
+    etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
+    log: (line) => logs?.push(line),
+  });
+  return Object.assign(server, { prefix });
+}
+
+export interface Answer<T = Record<string, unknown>> {
+  status: number;
+  body: T;
+  headers: Headers;
+}
+
+/** A tiny JSON client for tests: every answer comes back, errors included. */
+export async function call<T = Record<string, any>>(base: string, method: string, path: string, body?: unknown, contentType = 'application/json'): Promise<Answer<T>> {
+  const res = await fetch(base + path, {
+    method,
+    headers: body === undefined ? {} : { 'Content-Type': contentType },
+    body: body === undefined ? undefined : typeof body === 'string' || Buffer.isBuffer(body) ? body : JSON.stringify(body),
+  });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: health checks answer text
+  }
+  return { status: res.status, body: parsed as T, headers: res.headers };
+}
+
+export function service(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { name, ...metadata },
+    spec: { ports: [{ port: 80 }], selector: { app: name }, ...spec },
+  };
+}

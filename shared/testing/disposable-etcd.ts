@@ -1,0 +1,82 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, join } from 'node:path';
+import { waitForHealth } from '../etcd/health.js';
+import { freePort } from '../net/free-port.js';
+
+/**
+ * An etcd process of a test's own, to stop, pause and restart on the same data and ports; the
+ * shared etcd must never be disturbed. It uses the etcd binary (ETCD_BIN or PATH), which
+ * .ci/run installs.
+ */
+export class DisposableEtcd {
+  private child: ChildProcess | undefined;
+  readonly dataDir = mkdtempSync(join(tmpdir(), 'clusterip-lab-etcd-test-'));
+
+  private constructor(
+    private readonly bin: string,
+    readonly clientUrl: string,
+    private readonly peerUrl: string,
+  ) {}
+
+  static async start(): Promise<DisposableEtcd> {
+    const bin = process.env.ETCD_BIN || findOnPath('etcd');
+    if (!bin) throw new Error('no etcd binary on PATH: apt-get install -y etcd-server');
+    const etcd = new DisposableEtcd(bin, `http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`);
+    await etcd.restart();
+    return etcd;
+  }
+
+  get endpoints(): string[] {
+    return [this.clientUrl];
+  }
+
+  async restart(): Promise<void> {
+    this.child = spawn(
+      this.bin,
+      [
+        '--name=test',
+        `--data-dir=${join(this.dataDir, 'data')}`,
+        `--listen-client-urls=${this.clientUrl}`,
+        `--advertise-client-urls=${this.clientUrl}`,
+        `--listen-peer-urls=${this.peerUrl}`,
+        `--initial-advertise-peer-urls=${this.peerUrl}`,
+        `--initial-cluster=test=${this.peerUrl}`,
+        '--log-level=error',
+      ],
+      { stdio: 'ignore' },
+    );
+    await waitForHealth(this.clientUrl, 20_000);
+  }
+
+  /** SIGKILL, as a crash. */
+  async kill(): Promise<void> {
+    const child = this.child;
+    if (!child || child.exitCode !== null) return;
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  }
+
+  pause(): void {
+    this.child?.kill('SIGSTOP');
+  }
+
+  resume(): void {
+    this.child?.kill('SIGCONT');
+  }
+
+  async destroy(): Promise<void> {
+    this.resume();
+    await this.kill();
+    rmSync(this.dataDir, { recursive: true, force: true });
+  }
+}
+
+function findOnPath(name: string): string | undefined {
+  for (const dir of (process.env.PATH ?? '').split(delimiter)) {
+    if (dir && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return undefined;
+}
