@@ -114,14 +114,13 @@ export class Store<T extends KubeObject> {
   private async createAttempts(input: T, options: WriteOptions): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const obj = structuredClone(input);
-      const key = obj.metadata.name ? this.key(obj.metadata.namespace, obj.metadata.name) : undefined;
       let effects: SideEffects;
       try {
         effects = (await this.strategy.beginCreate?.(obj, { dryRun: !!options.dryRun })) ?? NO_SIDE_EFFECTS;
       } catch (err) {
         // Unlike upstream, an existing object wins over an allocation failure: with one
         // transaction nothing was allocated, so "already exists" is the true answer.
-        if (key && err instanceof StatusError && (await this.read(key))) throw alreadyExists(this.info, obj.metadata.name!);
+        if (err instanceof StatusError && (await this.exists(obj))) throw alreadyExists(this.info, obj.metadata.name!);
         throw err;
       }
       try {
@@ -129,7 +128,8 @@ export class Store<T extends KubeObject> {
         const errors = this.strategy.validate(obj);
         if (errors.length) throw invalidObject(this.info.group, this.info.kind, obj.metadata.name ?? '', errors);
         this.strategy.canonicalize?.(obj);
-        if (!key) throw internalError('name is required');
+        // Only a validated name becomes a key.
+        const key = this.key(obj.metadata.namespace, obj.metadata.name ?? '');
         if (options.dryRun) {
           if (await this.read(key)) throw alreadyExists(this.info, obj.metadata.name!);
           return this.decorated(obj);
@@ -311,6 +311,17 @@ export class Store<T extends KubeObject> {
       if (decision !== 'retry') throw decision;
     }
     if (attempt >= MAX_ATTEMPTS) throw internalError(`gave up after ${attempt} conflicting writes`);
+  }
+
+  /** Whether an object of this name is stored; false when the name could not even be a key. */
+  private async exists(obj: T): Promise<boolean> {
+    let key: string;
+    try {
+      key = this.key(obj.metadata.namespace, obj.metadata.name ?? '');
+    } catch {
+      return false;
+    }
+    return (await this.read(key)) !== undefined;
   }
 
   private async read(key: string): Promise<Current<T> | undefined> {

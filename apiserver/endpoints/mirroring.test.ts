@@ -1,0 +1,54 @@
+import { expect } from 'chai';
+import { call, service, startTestApiServer } from '../testing/server.js';
+
+describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
+  this.timeout(60_000);
+  let server: Awaited<ReturnType<typeof startTestApiServer>>;
+  before(async () => {
+    server = await startTestApiServer();
+  });
+  after(async () => server?.close());
+
+  const slicesOf = async (name: string) =>
+    (await call(server.url, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices')).body.items.filter(
+      (s: any) => s.metadata.labels?.['kubernetes.io/service-name'] === name,
+    );
+
+  it('writes, updates and deletes the mirror with the Endpoints', async () => {
+    await call(server.url, 'POST', '/api/v1/namespaces/default/services', service('web'));
+    const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', {
+      metadata: { name: 'web' },
+      subsets: [{ addresses: [{ ip: '10.244.0.5', nodeName: 'node-1' }], notReadyAddresses: [{ ip: '10.244.0.6' }], ports: [{ name: 'http', port: 8080 }] }],
+    });
+    expect(ep.status).to.equal(201);
+    let [slice] = await slicesOf('web');
+    expect(slice.addressType).to.equal('IPv4');
+    expect(slice.metadata.name).to.match(/^web-[a-z0-9]{5}$/);
+    expect(slice.metadata.labels['endpointslice.kubernetes.io/managed-by']).to.equal('endpointslicemirroring-controller.k8s.io');
+    expect(slice.ports).to.deep.equal([{ name: 'http', port: 8080, protocol: 'TCP' }]);
+    expect(slice.endpoints).to.deep.equal([
+      { addresses: ['10.244.0.5'], conditions: { ready: true }, nodeName: 'node-1' },
+      { addresses: ['10.244.0.6'], conditions: { ready: false } },
+    ]);
+
+    const changed = structuredClone(ep.body);
+    changed.subsets = [{ addresses: [{ ip: '10.244.0.7' }], ports: [{ name: 'http', port: 8080 }] }];
+    expect((await call(server.url, 'PUT', '/api/v1/namespaces/default/endpoints/web', changed)).status).to.equal(200);
+    [slice] = await slicesOf('web');
+    expect(slice.endpoints.map((e: any) => e.addresses[0])).to.deep.equal(['10.244.0.7']);
+
+    expect((await call(server.url, 'DELETE', '/api/v1/namespaces/default/endpoints/web')).status).to.equal(200);
+    expect(await slicesOf('web')).to.deep.equal([]);
+  });
+
+  it('does not mirror Endpoints whose Service has a slice of its own', async () => {
+    await call(server.url, 'POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
+      metadata: { name: 'own-1', labels: { 'kubernetes.io/service-name': 'own' } },
+      addressType: 'IPv4',
+      endpoints: [{ addresses: ['10.244.1.1'] }],
+      ports: [{ name: '', port: 80, protocol: 'TCP' }],
+    });
+    await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', { metadata: { name: 'own' }, subsets: [{ addresses: [{ ip: '10.244.1.2' }], ports: [{ port: 80 }] }] });
+    expect((await slicesOf('own')).map((s: any) => s.metadata.name)).to.deep.equal(['own-1']);
+  });
+});
