@@ -1,66 +1,88 @@
 import { expect } from 'chai';
-import type { Etcd3 } from 'etcd3';
-import { sharedClient } from '../../shared/testing/etcd.js';
-import { call, service, startTestApiServer } from '../testing/server.js';
+import { errorString } from '../errors/field.js';
+import type { Namespace } from '../../shared/api/core.js';
+import { canonicalizeNamespace, prepareNamespaceForCreate, prepareNamespaceForUpdate, setNamespaceDefaults } from './defaults.js';
+import { validateNamespace, validateNamespaceUpdate } from './validation.js';
 
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
+const LABEL_1123 =
+  "a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character (e.g. 'my-name',  or '123-abc', regex used for validation is '[a-z0-9]([-a-z0-9]*[a-z0-9])?')";
+const QNAME_PART =
+  "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character (e.g. 'MyName',  or 'my.name',  or '123-abc', regex used for validation is '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]')";
 
-describe('apiserver: Namespaces', function () {
-  this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
-  let client: Etcd3;
-  before(async () => {
-    client = await sharedClient();
-    server = await startTestApiServer();
+const stored = (): Namespace => ({
+  apiVersion: 'v1',
+  kind: 'Namespace',
+  metadata: { name: 'team-a', uid: 'u', resourceVersion: '3', labels: { 'kubernetes.io/metadata.name': 'team-a' } },
+  spec: { finalizers: ['kubernetes'] },
+  status: { phase: 'Active' },
+});
+
+describe('Namespace defaulting and strategy', () => {
+  it('decode: name label and phase', () => {
+    const ns: Namespace = { metadata: { name: 'team-a', labels: { team: 'a', 'kubernetes.io/metadata.name': 'spoofed' } } };
+    setNamespaceDefaults(ns);
+    expect(ns.metadata.labels).to.deep.equal({ team: 'a', 'kubernetes.io/metadata.name': 'team-a' });
+    expect(ns.status).to.deep.equal({ phase: 'Active' });
   });
-  after(async () => {
-    await server?.close();
-    client?.close();
+  it('decode: no label before generateName is resolved', () => {
+    const ns: Namespace = { metadata: { generateName: 'team-' } };
+    setNamespaceDefaults(ns);
+    expect(ns.metadata).not.to.have.property('labels');
   });
-
-  it('creates a namespace with the kubernetes finalizer, phase Active and its name label', async () => {
-    const res = await call(server.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'shop' } });
-    expect(res.status).to.equal(201);
-    expect(res.body.spec.finalizers).to.deep.equal(['kubernetes']);
-    expect(res.body.status.phase).to.equal('Active');
-    expect(res.body.metadata.labels['kubernetes.io/metadata.name']).to.equal('shop');
+  it('create: the kubernetes finalizer is added, status reset', () => {
+    const ns: Namespace = { metadata: { name: 'x' }, spec: { finalizers: ['example.com/f'] }, status: { phase: 'Terminating' } };
+    prepareNamespaceForCreate(ns);
+    expect(ns.spec).to.deep.equal({ finalizers: ['example.com/f', 'kubernetes'] });
+    expect(ns.status).to.deep.equal({ phase: 'Active' });
+    const plain: Namespace = { metadata: { name: 'y' } };
+    prepareNamespaceForCreate(plain);
+    expect(plain.spec).to.deep.equal({ finalizers: ['kubernetes'] });
   });
+  it('update: finalizers and status come from the stored object', () => {
+    const old = stored();
+    const ns = stored();
+    ns.spec = { finalizers: [] };
+    ns.status = { phase: 'Terminating' };
+    prepareNamespaceForUpdate(ns, old);
+    expect(ns.spec).to.deep.equal({ finalizers: ['kubernetes'] });
+    expect(ns.status).to.deep.equal({ phase: 'Active' });
+  });
+  it('canonicalize: label follows the final name', () => {
+    const ns: Namespace = { metadata: { name: 'team-x7k2p', generateName: 'team-' } };
+    canonicalizeNamespace(ns);
+    expect(ns.metadata.labels).to.deep.equal({ 'kubernetes.io/metadata.name': 'team-x7k2p' });
+  });
+});
 
-  it('empties and removes a deleted namespace, releasing the IPs of its Services', async () => {
-    await call(server.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'tmp' } });
-    const svc = (await call(server.url, 'POST', '/api/v1/namespaces/tmp/services', service('web'))).body;
-    const ipKey = `${server.prefix}/ipaddresses/${svc.spec.clusterIP}`;
-    expect(await client.get(ipKey).exists()).to.equal(true);
-    const del = await call(server.url, 'DELETE', '/api/v1/namespaces/tmp');
-    expect(del.status).to.equal(200);
-    expect(del.body.status.phase).to.equal('Terminating');
-    await eventually(async () => {
-      expect((await call(server.url, 'GET', '/api/v1/namespaces/tmp')).status).to.equal(404);
+describe('ValidateNamespace', () => {
+  const rows: [string, (ns: Namespace) => void, string[]][] = [
+    ['valid', () => {}, []],
+    ['name is a DNS-1123 label', (ns) => (ns.metadata.name = 'Team.A'), [`metadata.name: Invalid value: "Team.A": ${LABEL_1123}`]],
+    ['dots are not allowed', (ns) => (ns.metadata.name = 'team.a'), ['metadata.name: Invalid value: "team.a": must not contain dots']],
+    ['cluster-scoped', (ns) => (ns.metadata.namespace = 'default'), ['metadata.namespace: Forbidden: not allowed on this type']],
+    [
+      'spec.finalizers (path without index)',
+      (ns) => (ns.spec = { finalizers: ['kubernetes', 'example.com/x', 'bad name'] }),
+      [
+        `spec.finalizers: Invalid value: "bad name": name part ${QNAME_PART}`,
+        'spec.finalizers: Invalid value: "bad name": name is neither a standard finalizer name nor is it fully qualified',
+      ],
+    ],
+  ];
+  for (const [title, mutate, want] of rows) {
+    it(title, () => {
+      const ns = stored();
+      mutate(ns);
+      expect(validateNamespace(ns).map(errorString)).to.deep.equal(want);
     });
-    expect(await client.get(ipKey).exists()).to.equal(false);
-    expect((await call(server.url, 'GET', '/api/v1/namespaces/tmp/services/web')).status).to.equal(404);
-  });
-
-  it('refuses new content in a terminating namespace and the deletion of default', async () => {
-    const res = await call(server.url, 'DELETE', '/api/v1/namespaces/default');
-    expect(res.status).to.equal(403);
-    expect(res.body.message).to.equal('namespaces "default" is forbidden: this namespace may not be deleted');
-    await call(server.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'held' } });
-    // A finalizer of someone else's keeps the namespace terminating.
-    await call(server.url, 'POST', '/api/v1/namespaces/held/services', service('keep', {}, { finalizers: ['example.com/hold'] }));
-    await call(server.url, 'DELETE', '/api/v1/namespaces/held');
-    const refused = await call(server.url, 'POST', '/api/v1/namespaces/held/services', service('late'));
-    expect(refused.status).to.equal(403);
-    expect(refused.body.message).to.equal('services "late" is forbidden: unable to create new content in namespace held because it is being terminated');
+  }
+  it('update: ValidateNamespace first, then the metadata rules', () => {
+    const old = stored();
+    const ns = stored();
+    ns.metadata.name = 'Team-B';
+    expect(validateNamespaceUpdate(ns, old).map(errorString)).to.deep.equal([
+      `metadata.name: Invalid value: "Team-B": ${LABEL_1123}`,
+      'metadata.name: Invalid value: "Team-B": field is immutable',
+    ]);
   });
 });

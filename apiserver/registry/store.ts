@@ -282,6 +282,9 @@ export class Store<T extends KubeObject> {
   private keepSystemFields(obj: T, old: T): void {
     const meta = (obj.metadata ??= {});
     if (this.info.namespaced) meta.namespace ??= old.metadata.namespace;
+    else delete meta.namespace;
+    // An update without a resourceVersion is unconditional: it applies to the stored one.
+    meta.resourceVersion ||= old.metadata.resourceVersion;
     meta.uid ||= old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
     if (old.metadata.deletionTimestamp) {
