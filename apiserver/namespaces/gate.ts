@@ -5,14 +5,14 @@ import { objectKey } from '../../shared/storage/keys.js';
 import type { ObjectCache } from '../cache/object-cache.js';
 import { forbidden, notFound } from '../errors/status.js';
 import type { NamespaceGate } from '../registry/store.js';
-import type { ResourceInfo } from '../registry/strategy.js';
+import type { Guard, ResourceInfo } from '../registry/strategy.js';
 import { storageError } from '../registry/etcd-errors.js';
 import { NAMESPACE_INFO } from './strategy.js';
 
 /**
  * NamespaceLifecycle admission: objects are created only in namespaces that exist and are not
  * terminating. It reads the watch-fed cache and, for a namespace the cache has not seen yet
- * (just created), etcd itself.
+ * (just created) or when asked for a fresh answer, etcd itself.
  */
 export class NamespaceLifecycle implements NamespaceGate {
   constructor(
@@ -21,21 +21,19 @@ export class NamespaceLifecycle implements NamespaceGate {
     private readonly cache: ObjectCache<Namespace>,
   ) {}
 
-  keyOf(namespace: string): string {
-    return objectKey(this.root, 'namespaces', undefined, namespace);
-  }
-
-  async admit(namespace: string, resource: ResourceInfo, name: string): Promise<void> {
-    const ns = this.cache.get(this.keyOf(namespace)) ?? (await this.read(namespace));
+  async admit(namespace: string, resource: ResourceInfo, name: string, fresh: boolean): Promise<Guard> {
+    const key = objectKey(this.root, 'namespaces', undefined, namespace);
+    const ns = (fresh ? undefined : this.cache.get(key)) ?? (await this.read(key));
     if (!ns) throw notFound(NAMESPACE_INFO, namespace);
     if (ns.status?.phase === 'Terminating' || ns.metadata.deletionTimestamp) {
       throw forbidden(resource, name, `unable to create new content in namespace ${namespace} because it is being terminated`);
     }
+    return { key, modRevision: Number(ns.metadata.resourceVersion) };
   }
 
-  private async read(namespace: string): Promise<Namespace | undefined> {
+  private async read(key: string): Promise<Namespace | undefined> {
     try {
-      const res = await this.client.kv.range({ key: Buffer.from(this.keyOf(namespace)) });
+      const res = await this.client.kv.range({ key: Buffer.from(key) });
       const kv = res.kvs[0];
       return kv ? decodeObject<Namespace>(kv.value, Number(kv.mod_revision)) : undefined;
     } catch (err) {

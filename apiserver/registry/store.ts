@@ -5,16 +5,18 @@ import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { alreadyExists, badRequest, conflict, internalError, invalidObject, notFound, StatusError } from '../errors/status.js';
 import { storageError } from './etcd-errors.js';
-import { NO_SIDE_EFFECTS, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
+import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
 import { WriteTxn } from './txn.js';
 import { generateName, nowTimestamp, validatePathSegment } from './object-meta.js';
 
 /** Gives the store what it needs of namespaces without knowing the Namespace kind. */
 export interface NamespaceGate {
-  /** Throws the Status a create in this namespace gets when it may not happen (404, 403). */
-  admit(namespace: string, resource: ResourceInfo, name: string): Promise<void>;
-  /** The etcd key that must exist for the write to commit. */
-  keyOf(namespace: string): string;
+  /**
+   * Throws the Status a create in this namespace gets when it may not happen (404, 403), or
+   * returns the namespace key at the revision that was judged, which the write then requires.
+   * `fresh` reads etcd instead of the watch-fed cache.
+   */
+  admit(namespace: string, resource: ResourceInfo, name: string, fresh: boolean): Promise<Guard>;
 }
 
 export interface WriteOptions {
@@ -107,13 +109,18 @@ export class Store<T extends KubeObject> {
     meta.creationTimestamp = nowTimestamp();
     delete meta.deletionTimestamp;
     delete meta.deletionGracePeriodSeconds;
-    if (this.info.namespaced && meta.namespace) await this.namespaces?.admit(meta.namespace, this.info, meta.name ?? '');
     return this.createAttempts(obj, options);
   }
 
   private async createAttempts(input: T, options: WriteOptions): Promise<T> {
     for (let attempt = 1; ; attempt++) {
       const obj = structuredClone(input);
+      // NamespaceLifecycle admission; the transaction requires the namespace as it was judged,
+      // so a namespace deleted meanwhile sends the create round again, this time read from etcd.
+      const nsGuard =
+        this.info.namespaced && this.namespaces && obj.metadata.namespace
+          ? await this.namespaces.admit(obj.metadata.namespace, this.info, obj.metadata.name ?? '', attempt > 1)
+          : undefined;
       let effects: SideEffects;
       try {
         effects = (await this.strategy.beginCreate?.(obj, { dryRun: !!options.dryRun })) ?? NO_SIDE_EFFECTS;
@@ -135,7 +142,7 @@ export class Store<T extends KubeObject> {
           return this.decorated(obj);
         }
         const txn = new WriteTxn().requireRevision(key, 0);
-        if (this.info.namespaced && this.namespaces) txn.requireExists(this.namespaces.keyOf(obj.metadata.namespace!));
+        if (nsGuard) txn.requireRevision(nsGuard.key, nsGuard.modRevision);
         this.addEffects(txn, effects);
         txn.put(key, encodeObject(obj));
         const outcome = await txn.commit(this.client);
@@ -147,8 +154,9 @@ export class Store<T extends KubeObject> {
         }
         effects.settle(false);
         if (outcome.current.has(key)) throw alreadyExists(this.info, obj.metadata.name!);
-        if (this.info.namespaced && this.namespaces && !outcome.current.has(this.namespaces.keyOf(obj.metadata.namespace!))) {
-          throw notFound({ group: '', resource: 'namespaces' }, obj.metadata.namespace!);
+        if (nsGuard && outcome.current.get(nsGuard.key)?.modRevision !== nsGuard.modRevision) {
+          if (attempt >= MAX_ATTEMPTS) throw conflict(this.info, obj.metadata.name!);
+          continue;
         }
         this.decideClaims(effects, outcome.current, attempt);
       } catch (err) {

@@ -20,13 +20,6 @@ export class WriteTxn {
     return this;
   }
 
-  /** Requires the key to exist. */
-  requireExists(key: string): this {
-    this.compares.push({ key: Buffer.from(key), target: CompareTarget.Version, result: CompareResult.Greater, version: 0 });
-    this.checked.push(key);
-    return this;
-  }
-
   put(key: string, value: Buffer): this {
     this.ops.push({ request_put: { key: Buffer.from(key), value } });
     return this;
