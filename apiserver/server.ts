@@ -11,12 +11,13 @@ import { ClusterIPAllocator } from './allocator/cluster-ips.js';
 import { NodePortAllocator, type PortRange } from './allocator/node-ports.js';
 import type { ServiceCIDR } from './allocator/service-cidr.js';
 import { bootstrap } from './bootstrap.js';
-import { ObjectCache } from './cache/object-cache.js';
+import { WatchCache } from './cache/watch-cache.js';
 import { Mirroring } from './endpoints/mirroring.js';
 import { EndpointsStrategy } from './endpoints/strategy.js';
 import { EndpointSliceStrategy } from './endpointslices/strategy.js';
 import { healthHandler, versionHandler, type Check } from './http/health.js';
 import { ResourceHandler } from './http/resource-handler.js';
+import { WatchBudget, type WatchLimits } from './http/watch.js';
 import { createHttpServer, resourceKey, type PathHandler } from './http/server.js';
 import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
@@ -37,6 +38,7 @@ export interface ApiServerOptions {
   ipLeakGraceMs: number;
   /** Deadline of each etcd call; a request that runs into it answers 504. */
   etcdRequestTimeoutMs?: number;
+  watchLimits?: WatchLimits;
   log: (line: string) => void;
 }
 
@@ -55,27 +57,31 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const root = o.etcdPrefix;
   const client = connectEtcd(o.etcdServers, { requestTimeoutMs: o.etcdRequestTimeoutMs });
   const log = o.log;
+  const mirroring = new Mirroring(client, root);
 
   const ips = new ClusterIPAllocator(o.serviceCIDRs, resourcePrefix(root, 'ipaddresses'));
   const ports = new NodePortAllocator(o.nodePortRange, resourcePrefix(root, 'servicenodeports'));
-  const namespaceCache = new ObjectCache<Namespace>(log);
+  const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
+  const serviceStrategy = new ServiceStrategy({ allocators: { ips, ports }, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), log });
+  const caches = {
+    services: new WatchCache<Service>({ decorate: (svc) => serviceStrategy.decorate(svc), log }),
+    namespaces: new WatchCache<Namespace>({ log }),
+    endpoints: new WatchCache<Endpoints>({ log }),
+    endpointSlices: new WatchCache<EndpointSlice>({ log }),
+  };
   const reflectors = [
     new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log }),
     new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log }),
-    new PrefixReflector(client, resourcePrefix(root, 'namespaces'), namespaceCache, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'services'), caches.services, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'namespaces'), caches.namespaces, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'endpoints'), caches.endpoints, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'endpointslices'), caches.endpointSlices, { log }),
   ];
   await Promise.all(reflectors.map((r) => r.start()));
 
-  const gate = new NamespaceLifecycle(client, root, namespaceCache);
-  const mirroring = new Mirroring(client, root);
-  const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
+  const gate = new NamespaceLifecycle(client, root, caches.namespaces);
   const stores = {
-    services: new Store<Service>(
-      client,
-      root,
-      new ServiceStrategy({ allocators: { ips, ports }, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), log }),
-      gate,
-    ),
+    services: new Store<Service>(client, root, serviceStrategy, gate),
     namespaces: new Store<Namespace>(client, root, new NamespaceStrategy()),
     endpoints: new Store<Endpoints>(client, root, new EndpointsStrategy(mirroring), gate),
     endpointSlices: new Store<EndpointSlice>(client, root, new EndpointSliceStrategy(), gate),
@@ -91,8 +97,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     ['/version', versionHandler],
   ]);
   const resources = new Map<string, ResourceHandler<KubeObject>>();
-  for (const store of Object.values(stores) as Store<KubeObject>[]) {
-    resources.set(resourceKey(store.info.group, store.info.version, store.info.resource), new ResourceHandler(store));
+  const watches = new WatchBudget(o.watchLimits);
+  for (const name of Object.keys(stores) as (keyof typeof stores)[]) {
+    const store = stores[name] as Store<KubeObject>;
+    resources.set(resourceKey(store.info.group, store.info.version, store.info.resource), new ResourceHandler(store, caches[name] as WatchCache<KubeObject>, watches));
   }
   const server = createHttpServer({ resources, paths });
   await new Promise<void>((resolve, reject) => {
@@ -104,7 +112,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
 
   await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
-  const deleter = new NamespaceDeleter(namespaceCache, finalizeStore, [stores.services, stores.endpoints, stores.endpointSlices] as Store<KubeObject>[], log);
+  const deleter = new NamespaceDeleter(caches.namespaces, finalizeStore, [stores.services, stores.endpoints, stores.endpointSlices] as Store<KubeObject>[], log);
   deleter.start();
   const repair = new IPRepairLoop(client, root, o.serviceCIDRs, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
   repair.start();
@@ -119,6 +127,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       repair.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
+      for (const cache of Object.values(caches)) cache.closeAll('apiserver shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();

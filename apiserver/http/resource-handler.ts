@@ -1,15 +1,21 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, List } from '../../shared/api/meta.js';
 import { badRequest, methodNotSupported } from '../errors/status.js';
+import type { WatchCache } from '../cache/watch-cache.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody } from './decode.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJSON } from './respond.js';
+import { serveWatch, type WatchBudget } from './watch.js';
 
-/** The REST verbs of one resource, served from its store. */
+/** The REST verbs of one resource: writes and consistent reads go to its store, watches to its cache. */
 export class ResourceHandler<T extends KubeObject> {
-  constructor(readonly store: Store<T>) {}
+  constructor(
+    readonly store: Store<T>,
+    readonly cache: WatchCache<T>,
+    private readonly watches: WatchBudget,
+  ) {}
 
   async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
     const resource = this.store.info;
@@ -18,9 +24,13 @@ export class ResourceHandler<T extends KubeObject> {
     if (!resource.namespaced && info.namespace) throw badRequest(`${resource.resource} is not namespaced`);
     const dryRun = query.getAll('dryRun').includes('All');
     switch (req.method) {
-      case 'GET':
+      case 'GET': {
+        if (isWatch(query)) return this.watch(req, res, query, namespace, info.name);
         if (info.name) return sendJSON(res, 200, await this.store.get(namespace, info.name));
-        return sendJSON(res, 200, this.toList(await this.store.list(namespace)));
+        // resourceVersion "0" means any state will do: the cache answers, as upstream's does.
+        const list = query.get('resourceVersion') === '0' ? this.cache.list(this.store.prefix(namespace)) : await this.store.list(namespace);
+        return sendJSON(res, 200, this.toList(list));
+      }
       case 'POST': {
         if (info.name) throw methodNotSupported(resource, 'create');
         if (resource.namespaced && !namespace) throw methodNotSupported(resource, 'create');
@@ -46,6 +56,28 @@ export class ResourceHandler<T extends KubeObject> {
       default:
         throw methodNotSupported(resource, String(req.method));
     }
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, namespace: string | undefined, name: string | undefined): Promise<void> {
+    const info = this.store.info;
+    const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+    const fieldName = name ?? /(?:^|,)metadata\.name=([^,]*)/.exec(query.get('fieldSelector') ?? '')?.[1];
+    return serveWatch(
+      req,
+      res,
+      query,
+      {
+        cache: this.cache,
+        filter: (obj) => (!namespace || obj.metadata.namespace === namespace) && (!fieldName || obj.metadata.name === fieldName),
+        render: (obj) => obj,
+        bookmark: (revision, initialEventsEnd) => ({
+          kind: info.kind,
+          apiVersion,
+          metadata: { resourceVersion: String(revision), ...(initialEventsEnd ? { annotations: { 'k8s.io/initial-events-end': 'true' } } : {}) },
+        }),
+      },
+      this.watches,
+    );
   }
 
   private decode(body: Buffer, req: IncomingMessage): T {
@@ -78,4 +110,9 @@ export class ResourceHandler<T extends KubeObject> {
       items,
     };
   }
+}
+
+function isWatch(query: URLSearchParams): boolean {
+  const w = query.get('watch');
+  return w === 'true' || w === '1';
 }

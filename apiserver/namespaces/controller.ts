@@ -1,6 +1,6 @@
 import type { Namespace } from '../../shared/api/core.js';
 import type { KubeObject } from '../../shared/api/meta.js';
-import type { ObjectCache } from '../cache/object-cache.js';
+import type { WatchCache } from '../cache/watch-cache.js';
 import { StatusError } from '../errors/status.js';
 import type { Store } from '../registry/store.js';
 import { FINALIZER_KUBERNETES } from './strategy.js';
@@ -17,7 +17,7 @@ export class NamespaceDeleter {
   private stopped = false;
 
   constructor(
-    private readonly cache: ObjectCache<Namespace>,
+    private readonly cache: WatchCache<Namespace>,
     private readonly finalize: Store<Namespace>,
     private readonly content: Store<KubeObject>[],
     private readonly log: (line: string) => void,

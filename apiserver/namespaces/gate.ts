@@ -2,7 +2,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Namespace } from '../../shared/api/core.js';
 import { decodeObject } from '../../shared/storage/codec.js';
 import { objectKey } from '../../shared/storage/keys.js';
-import type { ObjectCache } from '../cache/object-cache.js';
+import type { WatchCache } from '../cache/watch-cache.js';
 import { forbidden, notFound } from '../errors/status.js';
 import type { NamespaceGate } from '../registry/store.js';
 import type { Guard, ResourceInfo } from '../registry/strategy.js';
@@ -18,7 +18,7 @@ export class NamespaceLifecycle implements NamespaceGate {
   constructor(
     private readonly client: Etcd3,
     private readonly root: string,
-    private readonly cache: ObjectCache<Namespace>,
+    private readonly cache: WatchCache<Namespace>,
   ) {}
 
   async admit(namespace: string, resource: ResourceInfo, name: string, fresh: boolean): Promise<Guard> {

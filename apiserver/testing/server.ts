@@ -2,6 +2,7 @@ import { sharedEtcd, uniquePrefix } from '../../shared/testing/etcd.js';
 import { PortRange } from '../allocator/node-ports.js';
 import { parseServiceClusterIPRange } from '../allocator/service-cidr.js';
 import { startApiServer, type RunningApiServer } from '../server.js';
+import type { WatchLimits } from '../http/watch.js';
 
 export interface TestServerOptions {
   serviceClusterIPRange?: string;
@@ -11,6 +12,7 @@ export interface TestServerOptions {
   repairIntervalMs?: number;
   ipLeakGraceMs?: number;
   etcdRequestTimeoutMs?: number;
+  watchLimits?: WatchLimits;
   /** Collects log lines instead of printing them. */
   logs?: string[];
 }
@@ -31,6 +33,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     repairIntervalMs: options.repairIntervalMs ?? 3_600_000,
     ipLeakGraceMs: options.ipLeakGraceMs ?? 60_000,
     etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
+    watchLimits: options.watchLimits,
     log: (line) => logs?.push(line),
   });
   return Object.assign(server, { prefix });
@@ -66,4 +69,52 @@ export function service(name: string, spec: Record<string, unknown> = {}, metada
     metadata: { name, ...metadata },
     spec: { ports: [{ port: 80 }], selector: { app: name }, ...spec },
   };
+}
+
+/** A watch stream read line by line, as kubectl and client-go read it. */
+export class WatchStream {
+  readonly events: { type: string; object: any }[] = [];
+  ended = false;
+  private buffer = '';
+  private readonly controller = new AbortController();
+
+  private constructor() {}
+
+  static async open(base: string, path: string): Promise<WatchStream> {
+    const stream = new WatchStream();
+    const res = await fetch(base + path, { signal: stream.controller.signal });
+    if (res.status !== 200) throw new Error(`watch answered ${res.status}: ${await res.text()}`);
+    void (async () => {
+      try {
+        for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
+          stream.buffer += Buffer.from(chunk).toString('utf8');
+          let nl: number;
+          while ((nl = stream.buffer.indexOf('\n')) >= 0) {
+            stream.events.push(JSON.parse(stream.buffer.slice(0, nl)));
+            stream.buffer = stream.buffer.slice(nl + 1);
+          }
+        }
+      } catch {
+        // aborted
+      }
+      stream.ended = true;
+    })();
+    return stream;
+  }
+
+  async waitFor(count: number, timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (this.events.length < count && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (this.events.length < count) throw new Error(`saw ${this.events.length} events, wanted ${count}: ${JSON.stringify(this.events.map((e) => e.type))}`);
+  }
+
+  async waitEnded(timeoutMs = 5000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (!this.ended && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    if (!this.ended) throw new Error('stream still open');
+  }
+
+  close(): void {
+    this.controller.abort();
+  }
 }
