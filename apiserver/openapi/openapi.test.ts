@@ -121,7 +121,7 @@ describe('OpenAPI v3', () => {
       expect(s[INT_OR_STRING]).to.not.have.property('type');
       expect(s[`${META}.ObjectMeta`]!.properties!.finalizers).to.deep.include({ 'x-kubernetes-list-type': 'set', 'x-kubernetes-patch-strategy': 'merge' });
       expect(s[`${META}.ObjectMeta`]!.properties!.creationTimestamp).to.deep.include({ allOf: [{ $ref: `#/components/schemas/${META}.Time` }] });
-      expect(s[`${CORE}.Service`]!.properties!.kind!.description).to.be.a('string').and.not.empty;
+      expect(s[`${CORE}.Service`]!.properties!.kind!.description).to.be.a('string').with.length.greaterThan(0);
       expect(s[`${CORE}.Service`]!.properties!.kind).to.not.have.property('enum');
       expect(disc.components.schemas[`${DISCOVERY}.EndpointSlice`]!.required).to.deep.equal(['addressType', 'endpoints']);
       expect(disc.components.schemas[`${DISCOVERY}.Endpoint`]!.properties!.addresses).to.deep.include({ 'x-kubernetes-list-type': 'set' });
@@ -135,7 +135,7 @@ describe('OpenAPI v3', () => {
         }
         for (const [name, schema] of Object.entries(doc.components.schemas)) {
           for (const [prop, p] of Object.entries(schema.properties ?? {})) {
-            expect(p.description, `${name}.${prop}`).to.be.a('string').and.not.empty;
+            expect(p.description, `${name}.${prop}`).to.be.a('string').with.length.greaterThan(0);
           }
         }
       }
