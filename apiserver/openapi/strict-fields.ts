@@ -1,0 +1,177 @@
+import { goQuote } from '../errors/go-format.js';
+import { COMPONENTS, KIND_COMPONENTS, type Prop, type ServedKind } from './schemas.js';
+
+/**
+ * Strict field validation (`?fieldValidation=Strict`): unknown and duplicate fields, reported
+ * with the paths and wording of the apiserver's JSON decoder, e.g. `unknown field "spec.ports[0].bogus"`.
+ */
+
+/** What a position in the document may hold. */
+type Node = { k: 'struct'; name: string } | { k: 'map' } | { k: 'list'; items: Node } | { k: 'leaf' };
+
+const LEAF: Node = { k: 'leaf' };
+
+function nodeOf(prop: Prop): Node {
+  switch (prop.t) {
+    case 'ref':
+      return COMPONENTS[prop.ref]?.props ? { k: 'struct', name: prop.ref } : LEAF;
+    case 'map':
+      return { k: 'map' };
+    case 'array':
+      return { k: 'list', items: nodeOf(prop.items) };
+    default:
+      return LEAF;
+  }
+}
+
+function child(node: Node, key: string): Node | undefined {
+  if (node.k === 'map') return LEAF;
+  if (node.k !== 'struct') return LEAF;
+  const prop = COMPONENTS[node.name]?.props?.[key];
+  return prop ? nodeOf(prop) : undefined;
+}
+
+/** Upstream stops collecting after this many. */
+const MAX_ERRORS = 100;
+
+class Collector {
+  readonly errors: string[] = [];
+  private readonly seen = new Set<string>();
+  add(type: 'unknown' | 'duplicate', path: string): void {
+    const msg = `${type} field ${goQuote(path)}`;
+    if (this.errors.length >= MAX_ERRORS || this.seen.has(msg)) return;
+    this.seen.add(msg);
+    this.errors.push(msg);
+  }
+}
+
+const join = (path: string, key: string) => (path ? `${path}.${key}` : key);
+
+/**
+ * Unknown and duplicate fields of a JSON request body, in document order, as upstream's strict
+ * decoder lists them. A body that is not valid JSON gives no strict errors (it fails decoding
+ * anyway).
+ */
+export function strictFieldErrors(kind: ServedKind, json: string): string[] {
+  const out = new Collector();
+  try {
+    new Scanner(json, out).value({ k: 'struct', name: KIND_COMPONENTS[kind] }, '');
+  } catch (e) {
+    if (!(e instanceof SyntaxError)) throw e;
+  }
+  return out.errors;
+}
+
+/** Unknown fields of an already-decoded object (e.g. from YAML), in key order. */
+export function unknownFields(kind: ServedKind, obj: unknown): string[] {
+  const out = new Collector();
+  const walk = (node: Node, v: unknown, path: string) => {
+    if (node.k === 'list' && Array.isArray(v)) v.forEach((x, i) => walk(node.items, x, `${path}[${i}]`));
+    if (node.k !== 'struct' || typeof v !== 'object' || v === null || Array.isArray(v)) return;
+    for (const [key, x] of Object.entries(v)) {
+      const next = child(node, key);
+      if (!next) out.add('unknown', join(path, key));
+      else walk(next, x, join(path, key));
+    }
+  };
+  walk({ k: 'struct', name: KIND_COMPONENTS[kind] }, obj, '');
+  return out.errors;
+}
+
+/** The 400 message upstream gives a create or update whose body fails strict decoding. */
+export function strictDecodingMessage(kind: ServedKind, errors: readonly string[]): string {
+  const version = 'v1';
+  return `${kind} in version ${goQuote(version)} cannot be handled as a ${kind}: strict decoding error: ${errors.join(', ')}`;
+}
+
+/** A small JSON reader that tracks where it is in the schema, only to report field errors. */
+class Scanner {
+  private pos = 0;
+  constructor(
+    private readonly s: string,
+    private readonly out: Collector,
+  ) {}
+
+  value(node: Node | undefined, path: string): void {
+    this.ws();
+    const c = this.s[this.pos];
+    if (c === '{') this.object(node, path);
+    else if (c === '[') this.array(node, path);
+    else if (c === '"') this.string();
+    else this.literal();
+  }
+
+  private object(node: Node | undefined, path: string): void {
+    this.pos++;
+    const keys = new Set<string>();
+    this.ws();
+    if (this.s[this.pos] === '}') {
+      this.pos++;
+      return;
+    }
+    for (;;) {
+      this.ws();
+      const key = this.string();
+      this.ws();
+      this.expect(':');
+      let next: Node | undefined;
+      if (node && (node.k === 'struct' || node.k === 'map')) {
+        next = child(node, key);
+        if (!next) this.out.add('unknown', join(path, key));
+        else if (keys.has(key)) this.out.add('duplicate', join(path, key));
+        keys.add(key);
+      }
+      this.value(next, join(path, key));
+      this.ws();
+      if (this.s[this.pos] === ',') {
+        this.pos++;
+        continue;
+      }
+      this.expect('}');
+      return;
+    }
+  }
+
+  private array(node: Node | undefined, path: string): void {
+    this.pos++;
+    this.ws();
+    if (this.s[this.pos] === ']') {
+      this.pos++;
+      return;
+    }
+    for (let i = 0; ; i++) {
+      this.value(node?.k === 'list' ? node.items : undefined, `${path}[${i}]`);
+      this.ws();
+      if (this.s[this.pos] === ',') {
+        this.pos++;
+        continue;
+      }
+      this.expect(']');
+      return;
+    }
+  }
+
+  private string(): string {
+    const start = this.pos;
+    if (this.s[this.pos] !== '"') throw new SyntaxError('expected a string');
+    this.pos++;
+    while (this.pos < this.s.length && this.s[this.pos] !== '"') this.pos += this.s[this.pos] === '\\' ? 2 : 1;
+    this.pos++;
+    return JSON.parse(this.s.slice(start, this.pos)) as string;
+  }
+
+  private literal(): void {
+    const m = /^(?:-?\d+(?:\.\d+)?(?:[eE][+-]?\d+)?|true|false|null)/.exec(this.s.slice(this.pos, this.pos + 400));
+    if (!m) throw new SyntaxError('unexpected token');
+    this.pos += m[0].length;
+  }
+
+  private ws(): void {
+    while (this.pos < this.s.length && ' \t\n\r'.includes(this.s[this.pos]!)) this.pos++;
+  }
+
+  private expect(c: string): void {
+    if (this.s[this.pos] !== c) throw new SyntaxError(`expected ${c}`);
+    this.pos++;
+  }
+}
