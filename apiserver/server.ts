@@ -15,16 +15,17 @@ import { WatchCache } from './cache/watch-cache.js';
 import { Mirroring } from './endpoints/mirroring.js';
 import { EndpointsStrategy } from './endpoints/strategy.js';
 import { EndpointSliceStrategy } from './endpointslices/strategy.js';
-import { healthHandler, versionHandler, type Check } from './http/health.js';
+import { healthHandler, type Check } from './http/health.js';
+import { discoveryRoutes } from './http/discovery-routes.js';
 import { ResourceHandler } from './http/resource-handler.js';
 import { WatchBudget, type WatchLimits } from './http/watch.js';
-import { createHttpServer, resourceKey, type PathHandler } from './http/server.js';
+import { createHttpServer, resourceKey, type PathHandler, type RestHandler } from './http/server.js';
 import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
-import { NamespaceFinalizeStrategy, NamespaceStrategy } from './namespaces/strategy.js';
+import { NamespaceFinalizeStrategy, NamespaceStatusStrategy, NamespaceStrategy } from './namespaces/strategy.js';
 import { Store } from './registry/store.js';
 import { IPRepairLoop } from './repair/loop.js';
-import { ServiceStrategy } from './services/strategy.js';
+import { ServiceStatusStrategy, ServiceStrategy } from './services/strategy.js';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -90,18 +91,21 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
 
   let ready = false;
   const checks: Check[] = [etcdCheck(client), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
+  let serverAddress = '';
   const paths = new Map<string, PathHandler>([
     ['/healthz', healthHandler('healthz', checks)],
     ['/livez', healthHandler('livez', [])],
     ['/readyz', healthHandler('readyz', checks)],
-    ['/version', versionHandler],
+    ...discoveryRoutes(() => serverAddress),
   ]);
-  const resources = new Map<string, ResourceHandler<KubeObject>>();
   const watches = new WatchBudget(o.watchLimits);
-  for (const name of Object.keys(stores) as (keyof typeof stores)[]) {
-    const store = stores[name] as Store<KubeObject>;
-    resources.set(resourceKey(store.info.group, store.info.version, store.info.resource), new ResourceHandler(store, caches[name] as WatchCache<KubeObject>, watches));
-  }
+  const handlers: RestHandler[] = [
+    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig)), returnDeletedObject: true }, watches),
+    new ResourceHandler<Namespace>({ store: stores.namespaces, cache: caches.namespaces, statusStore: new Store<Namespace>(client, root, new NamespaceStatusStrategy()), returnDeletedObject: true }, watches),
+    new ResourceHandler<Endpoints>({ store: stores.endpoints, cache: caches.endpoints, returnDeletedObject: false, warning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }, watches),
+    new ResourceHandler<EndpointSlice>({ store: stores.endpointSlices, cache: caches.endpointSlices, returnDeletedObject: false }, watches),
+  ];
+  const resources = new Map(handlers.map((h) => [resourceKey(h.info.group, h.info.version, h.info.resource), h]));
   const server = createHttpServer({ resources, paths });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -110,6 +114,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const port = (server.address() as AddressInfo).port;
   const host = o.bindAddress.includes(':') ? `[${o.bindAddress}]` : o.bindAddress;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  serverAddress = `${o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress}:${port}`;
 
   await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
   const deleter = new NamespaceDeleter(caches.namespaces, finalizeStore, [stores.services, stores.endpoints, stores.endpointSlices] as Store<KubeObject>[], log);

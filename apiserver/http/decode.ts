@@ -1,28 +1,73 @@
+import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, unsupportedMediaType } from '../errors/status.js';
+import { strictDecodingMessage, strictFieldErrors, unknownFields } from '../openapi/strict-fields.js';
+import { checkTypes } from '../openapi/type-check.js';
+import type { ServedKind } from '../openapi/schemas.js';
+import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import type { ResourceInfo } from '../registry/strategy.js';
+
+export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
 
 /** The media type of a Content-Type header, lowercased and without parameters. */
 export function mediaType(contentType: string | undefined): string {
   return (contentType ?? '').split(';')[0]!.trim().toLowerCase();
 }
 
+/** `?fieldValidation=`: absent means Warn, as for any apiserver client that does not say. */
+export function fieldValidation(query: URLSearchParams): FieldValidation {
+  const v = query.get('fieldValidation') ?? '';
+  if (v === '' || v === 'Warn') return 'Warn';
+  if (v === 'Strict' || v === 'Ignore') return v;
+  throw badRequest(`fieldValidation parameter unsupported: ${JSON.stringify(v)}. Supported values: Ignore, Strict, Warn`);
+}
+
+export interface Decoded<T> {
+  obj: T;
+  /** Unknown or duplicate fields, when field validation is Warn. */
+  warnings: string[];
+}
+
 /**
- * Decodes a request body into an object of the resource's kind, with kube-apiserver's 400
- * messages for bodies that are not one. apiVersion and kind may be omitted: the URL says them.
+ * Decodes a request body (JSON, YAML or kubectl's protobuf) into an object of the resource's
+ * kind, as the apiserver's decoder does: 415 for a media type it cannot read, 400 for a body that
+ * is not such an object, and unknown fields refused, reported or ignored per fieldValidation.
  */
-export function decodeBody<T extends KubeObject>(body: Buffer, contentType: string | undefined, info: ResourceInfo): T {
+export function decodeBody<T extends KubeObject>(body: Buffer, contentType: string | undefined, info: ResourceInfo, validation: FieldValidation): Decoded<T> {
   const type = mediaType(contentType);
-  if (type !== 'application/json' && type !== '') throw unsupportedMediaType();
-  const expected = info.group ? `${info.group}/${info.version}` : info.version;
+  const kind = info.kind as ServedKind;
   let parsed: unknown;
-  try {
-    parsed = JSON.parse(body.toString('utf8'));
-  } catch (err) {
-    throw unrecognized(info, `couldn't get version/kind; json parse error: ${goJSONError(body, err)}`, body);
+  let fieldErrors: string[] = [];
+  if (type === 'application/json' || type === '') {
+    parsed = parseJSONBody(body, info);
+    if (validation !== 'Ignore') fieldErrors = strictFieldErrors(kind, body.toString('utf8'));
+  } else if (type === 'application/yaml') {
+    try {
+      parsed = parseYAML(body.toString('utf8'));
+    } catch (err) {
+      throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: error converting YAML to JSON: ${(err as Error).message.split('\n')[0]} (${summarize(body)})`);
+    }
+    if (validation !== 'Ignore' && isPlainObject(parsed)) fieldErrors = unknownFields(kind, parsed);
+  } else if (type === PROTOBUF_MEDIA_TYPE) {
+    try {
+      parsed = decodeProtobufObject(body, { apiVersion: apiVersionOf(info), kind: info.kind });
+    } catch (err) {
+      throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${(err as Error).message}`);
+    }
+  } else {
+    throw unsupportedMediaType();
   }
-  if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
-    throw unrecognized(info, `couldn't get version/kind; json parse error: json: cannot unmarshal ${goType(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`, body);
+  const obj = toObject<T>(parsed, info, body);
+  if (fieldErrors.length && validation === 'Strict') throw badRequest(strictDecodingMessage(kind, fieldErrors));
+  return { obj, warnings: validation === 'Warn' ? fieldErrors : [] };
+}
+
+/** The last step of every decode (bodies and patched objects): the kind checked, the types checked. */
+export function toObject<T extends KubeObject>(parsed: unknown, info: ResourceInfo, body?: Buffer): T {
+  const expected = apiVersionOf(info);
+  if (!isPlainObject(parsed)) {
+    const message = `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJSONType(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`;
+    throw unrecognized(info, message, body);
   }
   const obj = parsed as T & { apiVersion?: unknown; kind?: unknown };
   if ((obj.kind !== undefined && obj.kind !== info.kind) || (obj.apiVersion !== undefined && obj.apiVersion !== expected)) {
@@ -30,17 +75,30 @@ export function decodeBody<T extends KubeObject>(body: Buffer, contentType: stri
     const version = String(obj.apiVersion ?? expected);
     throw badRequest(`${kind} in version "${version.split('/').pop()}" cannot be handled as a ${info.kind}: no kind "${kind}" is registered for version "${version}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   }
-  if (obj.metadata !== undefined && (typeof obj.metadata !== 'object' || obj.metadata === null || Array.isArray(obj.metadata))) {
-    throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: json: cannot unmarshal ${goType(obj.metadata)} into Go struct field ${info.kind}.metadata of type v1.ObjectMeta`);
-  }
+  const typeError = checkTypes(info.kind as ServedKind, obj as Record<string, unknown>);
+  if (typeError) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`);
   obj.apiVersion = expected;
   obj.kind = info.kind;
   obj.metadata ??= {};
   return obj;
 }
 
-function unrecognized(info: ResourceInfo, message: string, body: Buffer) {
-  return badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${message} (${summarize(body)})`);
+const apiVersionOf = (info: ResourceInfo) => (info.group ? `${info.group}/${info.version}` : info.version);
+
+function parseJSONBody(body: Buffer, info: ResourceInfo): unknown {
+  try {
+    return JSON.parse(body.toString('utf8'));
+  } catch (err) {
+    throw unrecognized(info, `couldn't get version/kind; json parse error: ${goJSONError(body, err)}`, body);
+  }
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
+
+function unrecognized(info: ResourceInfo, message: string, body?: Buffer) {
+  return badRequest(`the object provided is unrecognized (must be of type ${info.kind}): ${message} (${body ? summarize(body) : '<empty>'})`);
 }
 
 /** apimachinery's summarizeData: JSON-looking bodies as text, anything else as hex, 30 bytes at most. */
@@ -58,12 +116,12 @@ function goJSONError(body: Buffer, err: unknown): string {
   if (text.trim() === '' || /end of (JSON )?input|Unterminated/i.test(message)) return 'unexpected end of JSON input';
   const m = /position (\d+)/.exec(message);
   const at = m ? Number(m[1]) : text.search(/\S/);
-  const ch = text[at] ?? '';
-  return `invalid character '${ch}' looking for beginning of value`;
+  return `invalid character '${text[at] ?? ''}' looking for beginning of value`;
 }
 
-function goType(value: unknown): string {
+function goJSONType(value: unknown): string {
   if (Array.isArray(value)) return 'array';
   if (value === null) return 'null';
+  if (typeof value === 'boolean') return 'bool';
   return typeof value === 'object' ? 'object' : typeof value;
 }

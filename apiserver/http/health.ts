@@ -1,22 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { sendJSON, sendText } from './respond.js';
-
-/** The answer kube-apiserver v1.33 gives on /version; the kubectl dispatcher picks its binary by `minor`. */
-export const VERSION_INFO = {
-  major: '1',
-  minor: '33',
-  emulationMajor: '1',
-  emulationMinor: '33',
-  minCompatibilityMajor: '1',
-  minCompatibilityMinor: '32',
-  gitVersion: 'v1.33.1',
-  gitCommit: '0000000000000000000000000000000000000000',
-  gitTreeState: 'clean',
-  buildDate: '2025-05-15T00:00:00Z',
-  goVersion: `node${process.versions.node}`,
-  compiler: 'tsc',
-  platform: `${process.platform}/${process.arch === 'x64' ? 'amd64' : process.arch}`,
-};
+import { sendText } from './respond.js';
 
 export interface Check {
   name: string;
@@ -34,8 +17,4 @@ export function healthHandler(kind: 'healthz' | 'livez' | 'readyz', checks: Chec
     lines.push(failed.length ? `${kind} check failed` : `${kind} check passed`);
     sendText(res, failed.length ? 500 : 200, lines.join('\n') + '\n');
   };
-}
-
-export function versionHandler(_req: IncomingMessage, res: ServerResponse): void {
-  sendJSON(res, 200, VERSION_INFO);
 }

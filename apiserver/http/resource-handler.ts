@@ -1,75 +1,145 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { KubeObject, List } from '../../shared/api/meta.js';
-import { badRequest, methodNotSupported } from '../errors/status.js';
+import type { KubeObject, Status } from '../../shared/api/meta.js';
 import type { WatchCache } from '../cache/watch-cache.js';
+import { badRequest, methodNotSupported, notFound } from '../errors/status.js';
+import type { SelectableKind } from '../selectors/field-selector.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
-import { decodeBody } from './decode.js';
+import { decodeBody, fieldValidation, toObject } from './decode.js';
+import { applyPatch, parsePatch, patchType } from './patch.js';
+import { rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJSON } from './respond.js';
+import { selection } from './selection.js';
 import { serveWatch, type WatchBudget } from './watch.js';
+import type { RestHandler } from './server.js';
+import type { ResourceInfo } from '../registry/strategy.js';
+
+/** How one resource is served over REST, beyond its store and cache. */
+export interface ServedOptions<T extends KubeObject> {
+  store: Store<T>;
+  cache: WatchCache<T>;
+  /** The status subresource's store (PUT/PATCH change only status), if the kind has one. */
+  statusStore?: Store<T>;
+  /** Services and Namespaces answer a DELETE with the object; other kinds with a Status. */
+  returnDeletedObject: boolean;
+  /** A `Warning:` header on every request, e.g. the deprecation of v1 Endpoints. */
+  warning?: string;
+}
 
 /** The REST verbs of one resource: writes and consistent reads go to its store, watches to its cache. */
-export class ResourceHandler<T extends KubeObject> {
+export class ResourceHandler<T extends KubeObject> implements RestHandler {
   constructor(
-    readonly store: Store<T>,
-    readonly cache: WatchCache<T>,
+    private readonly served: ServedOptions<T>,
     private readonly watches: WatchBudget,
   ) {}
 
-  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
-    const resource = this.store.info;
-    if (info.subresource) throw methodNotSupported(resource, `${req.method} on ${info.subresource}`);
-    const namespace = resource.namespaced ? info.namespace : undefined;
-    if (!resource.namespaced && info.namespace) throw badRequest(`${resource.resource} is not namespaced`);
-    const dryRun = query.getAll('dryRun').includes('All');
-    switch (req.method) {
-      case 'GET': {
-        if (isWatch(query)) return this.watch(req, res, query, namespace, info.name);
-        if (info.name) return sendJSON(res, 200, await this.store.get(namespace, info.name));
-        // resourceVersion "0" means any state will do: the cache answers, as upstream's does.
-        const list = query.get('resourceVersion') === '0' ? this.cache.list(this.store.prefix(namespace)) : await this.store.list(namespace);
-        return sendJSON(res, 200, this.toList(list));
-      }
-      case 'POST': {
-        if (info.name) throw methodNotSupported(resource, 'create');
-        if (resource.namespaced && !namespace) throw methodNotSupported(resource, 'create');
-        const obj = this.decode(await readBody(req), req);
-        return sendJSON(res, 201, await this.store.create(namespace, obj, { dryRun }));
-      }
-      case 'PUT': {
-        if (!info.name) throw methodNotSupported(resource, 'update');
-        const obj = this.decode(await readBody(req), req);
-        if (obj.metadata.name && obj.metadata.name !== info.name) {
-          throw badRequest('the name of the object (' + obj.metadata.name + ') does not match the name on the URL (' + info.name + ')');
-        }
-        obj.metadata.name = info.name;
-        const result = await this.store.update(namespace, info.name, () => structuredClone(obj), { dryRun });
-        return sendJSON(res, result.created ? 201 : 200, result.obj);
-      }
-      case 'DELETE': {
-        if (!info.name) throw methodNotSupported(resource, 'deletecollection');
-        const options = await this.deleteOptions(req);
-        const deleted = await this.store.delete(namespace, info.name, { dryRun: dryRun || options.dryRun, preconditions: options.preconditions });
-        return sendJSON(res, 200, deleted);
-      }
-      default:
-        throw methodNotSupported(resource, String(req.method));
-    }
+  get store(): Store<T> {
+    return this.served.store;
   }
 
-  private watch(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, namespace: string | undefined, name: string | undefined): Promise<void> {
+  get info(): ResourceInfo {
+    return this.served.store.info;
+  }
+
+  async handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void> {
+    const resource = this.store.info;
+    if (!resource.namespaced && info.namespace) throw notFound({ group: '', resource: 'namespaces' }, info.namespace);
+    const namespace = resource.namespaced ? info.namespace : undefined;
+    const headers: Record<string, string> = {};
+    const warnings = this.served.warning ? [this.served.warning] : [];
+    const send = (code: number, body: unknown, contentType = 'application/json') => {
+      if (warnings.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+      sendJSON(res, code, body, { ...headers, 'Content-Type': contentType });
+    };
+    const store = this.storeFor(info);
+    const dryRun = query.getAll('dryRun').includes('All');
+    const method = req.method ?? 'GET';
+
+    if (method === 'GET') {
+      const view = rendering(resource, req.headers.accept, query);
+      if (isWatch(query)) return this.watch(req, res, query, namespace, info.name, view);
+      if (info.name) return send(200, view.one(await store.get(namespace, info.name)), view.contentType);
+      if (info.subresource) throw methodNotSupported(resource, 'list');
+      const filter = selection<T>(resource.kind as SelectableKind, undefined, query);
+      // resourceVersion "0" means any state will do: the cache answers, as upstream's does.
+      const list = query.get('resourceVersion') === '0' ? this.served.cache.list(store.prefix(namespace)) : await store.list(namespace);
+      return send(200, view.list(list.items.filter(filter), list.revision), view.contentType);
+    }
+    if (method === 'POST') {
+      if (info.name || (resource.namespaced && !namespace)) throw methodNotSupported(resource, 'create');
+      const obj = this.decode(await readBody(req), req, query, warnings);
+      return send(201, await store.create(namespace, obj, { dryRun }));
+    }
+    if (!info.name) throw methodNotSupported(resource, method === 'DELETE' ? 'deletecollection' : method.toLowerCase());
+    const name = info.name;
+    if (method === 'PUT') {
+      const obj = this.decode(await readBody(req), req, query, warnings);
+      if (obj.metadata.name && obj.metadata.name !== name) {
+        throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
+      }
+      obj.metadata.name = name;
+      const result = await store.update(namespace, name, () => structuredClone(obj), { dryRun });
+      return send(result.created ? 201 : 200, result.obj);
+    }
+    if (method === 'PATCH') {
+      const type = patchType(req.headers['content-type']);
+      const patch = parsePatch(type, await readBody(req), query);
+      const result = await store.update(
+        namespace,
+        name,
+        (current) => {
+          const patched = toObject<T>(applyPatch(type, patch, current, resource), resource);
+          if (!current) patched.metadata.name ??= name;
+          store.strategy.defaults?.(patched);
+          return patched;
+        },
+        { dryRun },
+      );
+      return send(result.created ? 201 : 200, result.obj);
+    }
+    if (method === 'DELETE') {
+      if (info.subresource) throw methodNotSupported(resource, 'delete');
+      const options = await this.deleteOptions(req);
+      const deleted = await store.delete(namespace, name, { dryRun: dryRun || options.dryRun, preconditions: options.preconditions });
+      if (this.served.returnDeletedObject) return send(200, deleted);
+      const success: Status = {
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Success',
+        details: { name, ...(resource.group ? { group: resource.group } : {}), kind: resource.resource, uid: deleted.metadata.uid },
+        code: 200,
+      };
+      return send(200, success);
+    }
+    throw methodNotSupported(resource, method);
+  }
+
+  private storeFor(info: RequestInfo): Store<T> {
+    if (!info.subresource) return this.store;
+    if (info.subresource === 'status' && this.served.statusStore) return this.served.statusStore;
+    throw notFound({ group: '', resource: 'subresources' }, info.subresource);
+  }
+
+  private watch(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, namespace: string | undefined, name: string | undefined, view: ReturnType<typeof rendering>): Promise<void> {
     const info = this.store.info;
     const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-    const fieldName = name ?? /(?:^|,)metadata\.name=([^,]*)/.exec(query.get('fieldSelector') ?? '')?.[1];
+    const named = selection<T>(info.kind as SelectableKind, namespace, query);
+    let first = true;
     return serveWatch(
       req,
       res,
       query,
       {
-        cache: this.cache,
-        filter: (obj) => (!namespace || obj.metadata.namespace === namespace) && (!fieldName || obj.metadata.name === fieldName),
-        render: (obj) => obj,
+        cache: this.served.cache,
+        filter: name ? (obj) => obj.metadata.name === name && named(obj) : named,
+        render: (obj) => {
+          const out = view.event(obj, first);
+          first = false;
+          return out;
+        },
+        contentType: view.contentType,
         bookmark: (revision, initialEventsEnd) => ({
           kind: info.kind,
           apiVersion,
@@ -80,35 +150,24 @@ export class ResourceHandler<T extends KubeObject> {
     );
   }
 
-  private decode(body: Buffer, req: IncomingMessage): T {
-    const obj = decodeBody<T>(body, req.headers['content-type'], this.store.info);
-    this.store.strategy.defaults?.(obj);
-    return obj;
+  private decode(body: Buffer, req: IncomingMessage, query: URLSearchParams, warnings: string[]): T {
+    const decoded = decodeBody<T>(body, req.headers['content-type'], this.store.info, fieldValidation(query));
+    warnings.push(...decoded.warnings);
+    this.store.strategy.defaults?.(decoded.obj);
+    return decoded.obj;
   }
 
   /** metav1.DeleteOptions from the body, if any; only preconditions and dryRun matter here. */
   private async deleteOptions(req: IncomingMessage): Promise<{ dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } }> {
     const body = await readBody(req);
     if (body.length === 0) return { dryRun: false };
-    let parsed: { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } };
+    let parsed: { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } } | null;
     try {
       parsed = JSON.parse(body.toString('utf8'));
     } catch {
       throw badRequest('the body of the request was in an unknown format');
     }
-    return { dryRun: !!parsed?.dryRun?.includes('All'), preconditions: parsed?.preconditions ?? undefined };
-  }
-
-  toList(result: { items: T[]; revision: number }): List<T> {
-    const info = this.store.info;
-    // Items of a typed list carry no apiVersion and kind, as kube-apiserver sends them.
-    const items = result.items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as T);
-    return {
-      kind: info.listKind,
-      apiVersion: info.group ? `${info.group}/${info.version}` : info.version,
-      metadata: { resourceVersion: String(result.revision) },
-      items,
-    };
+    return { dryRun: !!parsed?.dryRun?.includes?.('All'), preconditions: parsed?.preconditions ?? undefined };
   }
 }
 

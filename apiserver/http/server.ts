@@ -1,15 +1,20 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { KubeObject } from '../../shared/api/meta.js';
 import { StatusError } from '../errors/status.js';
-import { parseResourcePath } from './request-info.js';
-import type { ResourceHandler } from './resource-handler.js';
+import type { ResourceInfo } from '../registry/strategy.js';
+import { parseResourcePath, type RequestInfo } from './request-info.js';
 import { sendError } from './respond.js';
 
 export type PathHandler = (req: IncomingMessage, res: ServerResponse, url: URL) => void | Promise<void>;
 
+/** Serves the REST verbs of one resource. */
+export interface RestHandler {
+  readonly info: ResourceInfo;
+  handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void>;
+}
+
 export interface HttpServerOptions {
   /** Resource handlers by `<group>/<version>/<resource>` (group empty for core). */
-  resources: Map<string, ResourceHandler<KubeObject>>;
+  resources: Map<string, RestHandler>;
   /** Exact paths outside the resource tree: health checks, /version, discovery. */
   paths: Map<string, PathHandler>;
 }

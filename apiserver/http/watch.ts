@@ -28,6 +28,7 @@ export interface WatchRequest<T> {
   filter: (obj: T) => boolean;
   /** The object as the client asked to see it (an object, or a Table row). */
   render: (obj: T, type: string) => unknown;
+  contentType: string;
   /** What a bookmark carries: an empty object of the watched kind. */
   bookmark: (revision: number, initialEventsEnd: boolean) => unknown;
 }
@@ -73,7 +74,7 @@ export async function serveWatch<T extends KubeObject>(
   const seconds = Number.isFinite(requested) && requested > 0 ? Math.min(requested, limits.maxSeconds) : limits.maxSeconds;
   const bookmarks = query.get('allowWatchBookmarks') === 'true';
 
-  res.writeHead(200, { 'Content-Type': 'application/json', 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
+  res.writeHead(200, { 'Content-Type': w.contentType, 'Transfer-Encoding': 'chunked', 'Cache-Control': 'no-cache' });
   res.flushHeaders();
   budget.open++;
   let done = false;

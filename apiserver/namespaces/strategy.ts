@@ -71,3 +71,11 @@ export class NamespaceFinalizeStrategy extends NamespaceStrategy {
     ns.spec = { ...old.spec, finalizers };
   }
 }
+
+/** The /status subresource: only status changes, as upstream's namespaceStatusStrategy. */
+export class NamespaceStatusStrategy extends NamespaceStrategy {
+  override prepareForUpdate(ns: Namespace, old: Namespace): void {
+    ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion };
+    ns.spec = old.spec;
+  }
+}

@@ -8,6 +8,7 @@ import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields, type Serv
 import { defaultOnRead, normalizeClusterIPs, patchAllocatedValues, prepareForCreate, prepareForUpdate } from './normalize.js';
 import { describeCommit, describeDecisions, describeDeletion } from './narration.js';
 import { validateService, validateServiceUpdate } from './validation.js';
+import { validateObjectMetaUpdate } from '../validation/object-meta.js';
 
 export const SERVICE_INFO: ResourceInfo = {
   group: '',
@@ -151,5 +152,35 @@ export class ServiceStrategy implements Strategy<Service> {
   private narrate(svc: Service, allocation: ServiceAllocation): void {
     const line = describeDecisions(svc, allocation.decisions, this.options.allocators.ips);
     if (line) this.options.log(line);
+  }
+}
+
+/**
+ * The status subresource: only status changes (a load balancer's ingress, say), so nothing is
+ * allocated or released, as upstream's serviceStatusStrategy.
+ */
+export class ServiceStatusStrategy implements Strategy<Service> {
+  readonly info = SERVICE_INFO;
+  readonly allowCreateOnUpdate = false;
+
+  constructor(private readonly ipConfig: ServiceIPConfig) {}
+
+  prepareForCreate(): void {}
+
+  validate() {
+    return [];
+  }
+
+  prepareForUpdate(svc: Service, old: Service): void {
+    svc.spec = old.spec;
+    svc.metadata = { ...old.metadata, resourceVersion: svc.metadata.resourceVersion };
+  }
+
+  validateUpdate(svc: Service, old: Service) {
+    return validateObjectMetaUpdate(svc.metadata, old.metadata);
+  }
+
+  decorate(svc: Service): void {
+    defaultOnRead(svc, this.ipConfig);
   }
 }

@@ -1,0 +1,99 @@
+import { parse as parseYAML } from 'yaml';
+import type { KubeObject } from '../../shared/api/meta.js';
+import { badRequest, invalidObject, StatusError } from '../errors/status.js';
+import { required } from '../errors/field.js';
+import { applyJSONPatch } from '../patch/json-patch.js';
+import { applyMergePatch } from '../patch/merge-patch.js';
+import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
+import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
+import { isObject, PatchError, type JsonValue } from '../patch/json-value.js';
+import type { ResourceInfo } from '../registry/strategy.js';
+import { mediaType } from './decode.js';
+
+export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+
+const PATCH_TYPES: Record<string, PatchType> = {
+  'application/json-patch+json': 'json',
+  'application/merge-patch+json': 'merge',
+  'application/strategic-merge-patch+json': 'strategic',
+  'application/apply-patch+yaml': 'apply',
+};
+
+/** The patch type a Content-Type names, or upstream's 415. */
+export function patchType(contentType: string | undefined): PatchType {
+  const type = PATCH_TYPES[mediaType(contentType)];
+  if (!type) {
+    throw new StatusError({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: `the body of the request was in an unknown format - accepted media types include: ${Object.keys(PATCH_TYPES).join(', ')}`,
+      reason: 'UnsupportedMediaType',
+      code: 415,
+    });
+  }
+  return type;
+}
+
+/** Parses the patch document once, before any read: a malformed patch is a 400 either way. */
+export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams): JsonValue {
+  if (type === 'apply' && !query.get('fieldManager')) {
+    throw invalidObject('meta.k8s.io', 'PatchOptions', '', [required('fieldManager', 'is required for apply patch')]);
+  }
+  const text = body.toString('utf8');
+  try {
+    return (type === 'apply' ? parseYAML(text) : JSON.parse(text)) as JsonValue;
+  } catch (err) {
+    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
+  }
+}
+
+/**
+ * The object a patch makes of the current one (undefined: it does not exist). A server-side
+ * apply creates a missing object and otherwise merges the applied fields into it; the field
+ * ownership of real server-side apply is not kept.
+ */
+export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo): JsonValue {
+  try {
+    if (!current) return patch;
+    const original = current as unknown as JsonValue;
+    switch (type) {
+      case 'json':
+        return applyJSONPatch(original, patch);
+      case 'merge':
+        return applyMergePatch(original, patch);
+      case 'strategic':
+      case 'apply': {
+        const schema = PATCH_SCHEMAS.get(info.kind);
+        if (type === 'apply' && !isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
+        return applyStrategicMergePatch(original, patch, schema!);
+      }
+    }
+  } catch (err) {
+    if (err instanceof PatchError) throw patchStatus(err);
+    throw err;
+  }
+}
+
+/** How upstream's patch handler answers each kind of patch failure. */
+function patchStatus(err: PatchError): StatusError {
+  if (err.code === 400) return badRequest(err.message);
+  const reason = err.code === 422 ? 'Invalid' : err.code === 413 ? 'RequestEntityTooLarge' : 'InternalError';
+  const message =
+    err.code === 422
+      ? 'the server rejected our request due to an error in our request'
+      : err.code === 413
+        ? err.message
+        : `Internal error occurred: ${err.message}`;
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason,
+    details: { causes: [{ reason: 'UnexpectedServerResponse', message: err.message }] },
+    code: err.code,
+  });
+}

@@ -1,0 +1,60 @@
+import type { KubeObject, List } from '../../shared/api/meta.js';
+import { badRequest, notAcceptable } from '../errors/status.js';
+import { loadFieldDocs } from '../openapi/field-docs.js';
+import { negotiateObject, type ObjectAnswer } from '../tables/negotiate.js';
+import type { TableKind } from '../tables/printers.js';
+import { renderTable, TableOptionsError } from '../tables/table.js';
+import type { ResourceInfo } from '../registry/strategy.js';
+
+/** How a GET, list or watch answers: plain objects, or Tables for `kubectl get`. */
+export interface Rendering {
+  contentType: string;
+  one(obj: KubeObject): unknown;
+  list(items: KubeObject[], revision: number): unknown;
+  /** A watch event's object: watches after the first event send rows without headers. */
+  event(obj: KubeObject, first: boolean): unknown;
+}
+
+export function rendering(info: ResourceInfo, accept: string | undefined, query: URLSearchParams): Rendering {
+  const answer = negotiateObject(accept);
+  if (!answer) throw notAcceptable('only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io');
+  return answer.as === 'Table' ? tables(info, answer, query) : objects(info);
+}
+
+function objects(info: ResourceInfo): Rendering {
+  const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+  return {
+    contentType: 'application/json',
+    one: (obj) => obj,
+    // Items of a typed list carry no apiVersion and kind, as kube-apiserver sends them.
+    list: (items, revision): List<KubeObject> => ({
+      kind: info.listKind,
+      apiVersion,
+      metadata: { resourceVersion: String(revision) },
+      items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as KubeObject),
+    }),
+    event: (obj) => obj,
+  };
+}
+
+function tables(info: ResourceInfo, answer: Extract<ObjectAnswer, { as: 'Table' }>, query: URLSearchParams): Rendering {
+  const kind = info.kind as TableKind;
+  const docs = loadFieldDocs().describe;
+  const base = { version: answer.version, includeObject: query.get('includeObject') ?? undefined, docs };
+  const render = (objects: KubeObject[] | KubeObject, extra: object) => {
+    try {
+      return renderTable(kind, objects, Date.now(), { ...base, ...extra });
+    } catch (err) {
+      if (err instanceof TableOptionsError) throw badRequest(err.message);
+      throw err;
+    }
+  };
+  // An unusable includeObject is a 400 before anything is read, not after.
+  render([], {});
+  return {
+    contentType: answer.contentType,
+    one: (obj) => render(obj, {}),
+    list: (items, revision) => render(items, { listMeta: { resourceVersion: String(revision) } }),
+    event: (obj, first) => render(obj, { noHeaders: !first }),
+  };
+}
