@@ -2,18 +2,8 @@ import { expect } from 'chai';
 import type { Etcd3 } from 'etcd3';
 import { sharedClient } from '../../shared/testing/etcd.js';
 import { call, service, startTestApiServer } from '../testing/server.js';
+import { eventually } from '../../shared/testing/eventually.js';
 
-async function eventually(check: () => Promise<void>, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      return await check();
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 describe('apiserver: Namespaces', function () {
   this.timeout(60_000);

@@ -1,5 +1,7 @@
 import { aggregateMessage, invalid, type FieldError } from '../errors/field.js';
 import { goQuote, goStringSlice } from '../errors/go-format.js';
+import { isValidLabelValue } from '../validation/labels.js';
+import { isQualifiedName } from '../validation/qualified-name.js';
 
 /** A selector string the server cannot parse; answered as 400 BadRequest with this message. */
 export class SelectorError extends Error {
@@ -184,7 +186,7 @@ function requirement(key: string, operator: LabelOperator, rawValues: string[]):
     });
   }
   values.forEach((v, i) => {
-    const msgs = labelValueErrors(v);
+    const msgs = isValidLabelValue(v);
     if (msgs.length) errors.push(invalid(`values[${i}][${key}]`, goQuote(v), msgs.join('; ')));
   });
   if (errors.length) throw new SelectorError(aggregateMessage(errors));
@@ -225,66 +227,7 @@ export function matchesLabels(selector: LabelSelector, labels: Readonly<Record<s
   });
 }
 
-// Label key and value rules (apimachinery validation.IsQualifiedName / IsValidLabelValue).
-
-const QUALIFIED_NAME_FMT = '([A-Za-z0-9][-A-Za-z0-9_.]*)?[A-Za-z0-9]';
-const QUALIFIED_NAME = new RegExp(`^${QUALIFIED_NAME_FMT}$`);
-const LABEL_VALUE = new RegExp(`^(${QUALIFIED_NAME_FMT})?$`);
-const DNS1123_LABEL_FMT = '[a-z0-9]([-a-z0-9]*[a-z0-9])?';
-const DNS1123_SUBDOMAIN_FMT = `${DNS1123_LABEL_FMT}(\\.${DNS1123_LABEL_FMT})*`;
-const DNS1123_SUBDOMAIN = new RegExp(`^${DNS1123_SUBDOMAIN_FMT}$`);
-const QUALIFIED_NAME_MSG = "must consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character";
-
-const regexError = (msg: string, fmt: string, ...examples: string[]) =>
-  `${msg} (e.g. ${examples.map((e) => `'${e}', `).join('or ')}regex used for validation is '${fmt}')`;
-
-function qualifiedNameErrors(value: string): string[] {
-  const parts = value.split('/');
-  const errs: string[] = [];
-  let name: string;
-  if (parts.length === 1) {
-    name = parts[0]!;
-  } else if (parts.length === 2) {
-    const prefix = parts[0]!;
-    name = parts[1]!;
-    if (prefix.length === 0) errs.push('prefix part must be non-empty');
-    else {
-      if (prefix.length > 253) errs.push('prefix part must be no more than 253 characters');
-      if (!DNS1123_SUBDOMAIN.test(prefix)) {
-        errs.push(
-          `prefix part ${regexError("a lowercase RFC 1123 subdomain must consist of lower case alphanumeric characters, '-' or '.', and must start and end with an alphanumeric character", DNS1123_SUBDOMAIN_FMT, 'example.com')}`,
-        );
-      }
-    }
-  } else {
-    return [
-      `a qualified name ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')} with an optional DNS subdomain prefix and '/' (e.g. 'example.com/MyName')`,
-    ];
-  }
-  if (name.length === 0) errs.push('name part must be non-empty');
-  else if (name.length > 63) errs.push('name part must be no more than 63 characters');
-  if (!QUALIFIED_NAME.test(name)) errs.push(`name part ${regexError(QUALIFIED_NAME_MSG, QUALIFIED_NAME_FMT, 'MyName', 'my.name', '123-abc')}`);
-  return errs;
-}
-
-function labelValueErrors(value: string): string[] {
-  const errs: string[] = [];
-  if (value.length > 63) errs.push('must be no more than 63 characters');
-  if (!LABEL_VALUE.test(value)) {
-    errs.push(
-      regexError(
-        "a valid label must be an empty string or consist of alphanumeric characters, '-', '_' or '.', and must start and end with an alphanumeric character",
-        `(${QUALIFIED_NAME_FMT})?`,
-        'MyValue',
-        'my_value',
-        '12345',
-      ),
-    );
-  }
-  return errs;
-}
-
 function validateKey(key: string, field: string): FieldError | undefined {
-  const errs = qualifiedNameErrors(key);
+  const errs = isQualifiedName(key);
   return errs.length ? invalid(field, goQuote(key), errs.join('; ')) : undefined;
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Etcd3 } from 'etcd3';
 import { PrefixReflector, type KeyValue, type WatchEvent } from './reflector.js';
 import { sharedClient, uniquePrefix } from '../testing/etcd.js';
+import { eventually } from '../testing/eventually.js';
 
 class Recorder {
   state = new Map<string, string>();
@@ -22,18 +23,6 @@ class Recorder {
   }
 }
 
-async function eventually(check: () => void, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    try {
-      check();
-      return;
-    } catch (err) {
-      if (Date.now() > deadline) throw err;
-      await new Promise((r) => setTimeout(r, 20));
-    }
-  }
-}
 
 describe('PrefixReflector (real etcd)', () => {
   let client: Etcd3;
