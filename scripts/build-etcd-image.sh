@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Builds an etcd image from the machine's own etcd binary, for machines that cannot pull
-# gcr.io/etcd-development/etcd. The image has no shell, like the official one.
+# gcr.io/etcd-development/etcd: etcd and etcdctl at the same paths, no shell, like the official one.
 # Usage: scripts/build-etcd-image.sh [tag]   (prints the tag it built)
 set -euo pipefail
 tag=${1:-clusterip-lab/etcd:local}
@@ -18,7 +18,7 @@ done
 cat > "$ctx/Dockerfile" <<'DOCKERFILE'
 FROM scratch
 COPY rootfs/ /
-ENTRYPOINT ["/usr/local/bin/etcd"]
+CMD ["/usr/local/bin/etcd"]
 DOCKERFILE
 docker build -q -t "$tag" "$ctx" >&2
 echo "$tag"
