@@ -17,7 +17,7 @@ function parseItems<T>(text: string, source: string, kind: string, shapeError: (
   try {
     parsed = JSON.parse(text);
   } catch (err) {
-    throw new Error(`${source}: not JSON: ${err instanceof Error ? err.message : String(err)}`);
+    throw new Error(`${source}: not JSON: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
   }
   const items = Array.isArray(parsed) ? parsed : (parsed as { items?: unknown } | null)?.items;
   if (!Array.isArray(items)) throw new Error(`${source}: expected a JSON array or a List with items`);
