@@ -46,7 +46,8 @@ export function categorizeEndpoints(
 
   if (svc.usesClusterEndpoints) {
     mode = topologyMode(endpoints, node);
-    cluster = endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, node));
+    // Usually every endpoint is ready and there are no hints: then the list is used as is.
+    cluster = mode === '' && endpoints.every((ep) => ep.ready) ? (endpoints as EndpointInfo[]) : endpoints.filter((ep) => ep.ready && availableForTopology(ep, mode, node));
     if (cluster.length === 0) cluster = endpoints.filter((ep) => ep.serving && ep.terminating);
     hasAny = cluster.length > 0;
   }

@@ -76,10 +76,15 @@ function addEndpoints(
   for (const ep of endpoints) {
     const address = ep?.addresses?.[0];
     if (typeof address !== 'string') continue;
-    const parsed = parseIP(address);
-    if (!parsed) continue;
-    const ip = formatIP(parsed);
-    const str = parsed.family === 6 ? `[${ip}]:${portNumber}` : `${ip}:${portNumber}`;
+    let ip = isCanonicalIPv4(address) ? address : undefined;
+    let family = 4;
+    if (ip === undefined) {
+      const parsed = parseIP(address);
+      if (!parsed) continue;
+      ip = formatIP(parsed);
+      family = parsed.family;
+    }
+    const str = family === 6 ? `[${ip}]:${portNumber}` : `${ip}:${portNumber}`;
     const cond = ep.conditions ?? {};
     const terminating = cond.terminating === true;
     if (set.has(str) && terminating) continue;
@@ -95,6 +100,32 @@ function addEndpoints(
       chain: endpointChainName(portName, protocol, str),
     });
   }
+}
+
+/**
+ * Whether `s` is a dotted quad already in canonical form (no leading zeros, parts <= 255):
+ * the usual case, answered without the general parser.
+ */
+function isCanonicalIPv4(s: string): boolean {
+  let parts = 0;
+  let value = 0;
+  let digits = 0;
+  for (let i = 0; i <= s.length; i++) {
+    const c = i < s.length ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || value > 255) return false;
+      parts++;
+      value = 0;
+      digits = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 1 && value === 0) return false;
+      value = value * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else {
+      return false;
+    }
+  }
+  return parts === 4;
 }
 
 function hintSet(hints: readonly { name: string }[] | undefined): ReadonlySet<string> | undefined {

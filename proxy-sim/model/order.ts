@@ -5,14 +5,18 @@ import type { ServicePortInfo } from './service-port.js';
  * (namespace, then name) and their ports by port name, then protocol, so output is stable.
  */
 export function compareServiceNames(a: string, b: string): number {
-  const sa = a.indexOf('/');
-  const sb = b.indexOf('/');
-  const na = a.slice(0, sa);
-  const nb = b.slice(0, sb);
-  if (na !== nb) return na < nb ? -1 : 1;
-  const ra = a.slice(sa + 1);
-  const rb = b.slice(sb + 1);
-  return ra < rb ? -1 : ra > rb ? 1 : 0;
+  // Compares `namespace/name` strings as (namespace, name) pairs without slicing them: the
+  // separator sorts before every character allowed in a namespace.
+  const n = Math.min(a.length, b.length);
+  for (let i = 0; i < n; i++) {
+    const ca = a.charCodeAt(i);
+    const cb = b.charCodeAt(i);
+    if (ca === cb) continue;
+    if (ca === 47) return -1;
+    if (cb === 47) return 1;
+    return ca - cb;
+  }
+  return a.length - b.length;
 }
 
 export function compareServicePorts(a: ServicePortInfo, b: ServicePortInfo): number {

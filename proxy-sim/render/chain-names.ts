@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 
 /**
  * kube-proxy's per-service chain names. iptables caps chain names at 28 characters, so upstream
@@ -37,7 +37,8 @@ function base32Head(bytes: Buffer): string {
 }
 
 function hash16(input: string): string {
-  return base32Head(createHash('sha256').update(input).digest());
+  // The one-shot crypto.hash is about twice as fast as createHash for inputs this short.
+  return base32Head(hash('sha256', input, 'buffer'));
 }
 
 /** The hash shared by the SVC, SVL, EXT and FW chains of one service port. */

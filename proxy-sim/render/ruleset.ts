@@ -1,10 +1,26 @@
 import { NFACCT_CT_STATE_INVALID, type ProxierConfig } from './config.js';
 import type { ServicePortRules } from './service-rules.js';
 
-/** One service port's rules, and whether its per-service chains are written in this sync. */
-export interface RulesetEntry {
-  rules: ServicePortRules;
-  synced: boolean;
+/**
+ * The per-service parts of a restore input, each a list of whole lines, in service order.
+ * "Synced" service ports are those whose own chains this sync writes.
+ */
+export interface RulesetSections {
+  /** filter-table rules of every service port. */
+  filter: readonly string[];
+  /** `:CHAIN` lines of the synced service ports. */
+  chainLines: readonly string[];
+  /** Per service port: its KUBE-SERVICES and KUBE-NODEPORTS rules, then, if synced, its chains' rules. */
+  natRules: readonly string[];
+}
+
+/** The sections of a full sync of these service ports. */
+export function fullSections(rules: readonly ServicePortRules[]): RulesetSections {
+  return {
+    filter: rules.map((r) => r.filter),
+    chainLines: rules.map((r) => r.chainLines),
+    natRules: rules.flatMap((r) => [r.natJumps, r.chainRules]),
+  };
 }
 
 const NODEPORTS_COMMENT = '"kubernetes service nodeports; NOTE: this must be the last rule in this chain"';
@@ -12,9 +28,9 @@ const NODEPORTS_COMMENT = '"kubernetes service nodeports; NOTE: this must be the
 /**
  * The iptables-restore input of one sync (upstream's assembly at the end of syncProxyRules):
  * the filter table, then the nat table. Top-level chains are always declared and written in
- * full; a service port's own chains only when `synced`; `staleChains` are flushed and deleted.
+ * full, service ports' own chains as `sections` says, and `staleChains` are flushed and deleted.
  */
-export function assembleRestore(cfg: ProxierConfig, entries: readonly RulesetEntry[], staleChains: readonly string[]): string {
+export function assembleRestore(cfg: ProxierConfig, sections: RulesetSections, staleChains: readonly string[]): string {
   const mark = cfg.masqueradeMark;
   const out: string[] = [];
 
@@ -33,7 +49,7 @@ export function assembleRestore(cfg: ProxierConfig, entries: readonly RulesetEnt
         '-A KUBE-FIREWALL -m comment --comment "block incoming localnet connections" -d 127.0.0.0/8 ! -s 127.0.0.0/8 -m conntrack ! --ctstate RELATED,ESTABLISHED,DNAT -j DROP\n',
     );
   }
-  for (const e of entries) if (e.rules.filter) out.push(e.rules.filter);
+  for (const part of sections.filter) out.push(part);
   if (!cfg.conntrackTCPLiberal) {
     const nfacct = cfg.nfacct.ctStateInvalidDropped ? ` -m nfacct --nfacct-name ${NFACCT_CT_STATE_INVALID}` : '';
     out.push(`-A KUBE-FORWARD -m conntrack --ctstate INVALID${nfacct} -j DROP\n`);
@@ -45,7 +61,7 @@ export function assembleRestore(cfg: ProxierConfig, entries: readonly RulesetEnt
   );
 
   out.push('*nat\n:KUBE-SERVICES - [0:0]\n:KUBE-NODEPORTS - [0:0]\n:KUBE-POSTROUTING - [0:0]\n:KUBE-MARK-MASQ - [0:0]\n');
-  for (const e of entries) if (e.synced && e.rules.chainLines) out.push(e.rules.chainLines);
+  for (const part of sections.chainLines) out.push(part);
   for (const chain of staleChains) out.push(`:${chain} - [0:0]\n`);
   out.push(
     `-A KUBE-POSTROUTING -m mark ! --mark ${mark}/${mark} -j RETURN\n` +
@@ -53,10 +69,7 @@ export function assembleRestore(cfg: ProxierConfig, entries: readonly RulesetEnt
       `-A KUBE-POSTROUTING -m comment --comment "kubernetes service traffic requiring SNAT" -j MASQUERADE${cfg.randomFully ? ' --random-fully' : ''}\n` +
       `-A KUBE-MARK-MASQ -j MARK --or-mark ${mark}\n`,
   );
-  for (const e of entries) {
-    if (e.rules.natJumps) out.push(e.rules.natJumps);
-    if (e.synced && e.rules.chainRules) out.push(e.rules.chainRules);
-  }
+  for (const part of sections.natRules) out.push(part);
   for (const chain of staleChains) out.push(`-X ${chain}\n`);
   out.push(nodePortsJumps(cfg), 'COMMIT\n');
   return out.join('');

@@ -68,60 +68,62 @@ export function renderServicePort(
     }
   }
 
-  let filter = '';
-  let natJumps = '';
+  // Lines go into arrays joined once: V8 then builds flat strings, which later joins copy
+  // cheaply, instead of deep chains of concatenations.
+  const filter: string[] = [];
+  const natJumps: string[] = [];
 
   if (hasInternalEndpoints) {
-    natJumps += `-A KUBE-SERVICES -m comment --comment "${name} cluster IP" ${proto} -d ${sp.clusterIP} ${dport} -j ${internalChain}\n`;
+    natJumps.push(`-A KUBE-SERVICES -m comment --comment "${name} cluster IP" ${proto} -d ${sp.clusterIP} ${dport} -j ${internalChain}\n`);
   } else {
-    filter += `-A KUBE-SERVICES -m comment --comment ${internalComment} ${proto} -d ${sp.clusterIP} ${dport} -j ${internalTarget}\n`;
+    filter.push(`-A KUBE-SERVICES -m comment --comment ${internalComment} ${proto} -d ${sp.clusterIP} ${dport} -j ${internalTarget}\n`);
   }
 
   for (const ip of sp.externalIPs) {
     if (hasEndpoints) {
-      natJumps += `-A KUBE-SERVICES -m comment --comment "${name} external IP" ${proto} -d ${ip} ${dport} -j ${sp.extChain}\n`;
+      natJumps.push(`-A KUBE-SERVICES -m comment --comment "${name} external IP" ${proto} -d ${ip} ${dport} -j ${sp.extChain}\n`);
     }
     if (!hasExternalEndpoints) {
-      filter += `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} ${proto} -d ${ip} ${dport} -j ${externalTarget}\n`;
+      filter.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} ${proto} -d ${ip} ${dport} -j ${externalTarget}\n`);
     }
   }
 
   for (const ip of sp.loadBalancerVIPs) {
     if (hasEndpoints) {
-      natJumps += `-A KUBE-SERVICES -m comment --comment "${name} loadbalancer IP" ${proto} -d ${ip} ${dport} -j ${lbChain}\n`;
+      natJumps.push(`-A KUBE-SERVICES -m comment --comment "${name} loadbalancer IP" ${proto} -d ${ip} ${dport} -j ${lbChain}\n`);
     }
     if (usesFwChain) {
-      filter += `-A KUBE-PROXY-FIREWALL -m comment --comment "${name} traffic not accepted by ${sp.fwChain}" ${proto} -d ${ip} ${dport} -j DROP\n`;
+      filter.push(`-A KUBE-PROXY-FIREWALL -m comment --comment "${name} traffic not accepted by ${sp.fwChain}" ${proto} -d ${ip} ${dport} -j DROP\n`);
     }
   }
   if (!hasExternalEndpoints) {
     for (const ip of sp.loadBalancerVIPs) {
-      filter += `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} ${proto} -d ${ip} ${dport} -j ${externalTarget}\n`;
+      filter.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} ${proto} -d ${ip} ${dport} -j ${externalTarget}\n`);
     }
   }
 
   if (sp.nodePort !== 0) {
     if (hasEndpoints) {
       if (cfg.localhostNodePorts && cfg.family === 4 && cfg.nfacct.localhostNodePortsAccepted) {
-        natJumps += `-A KUBE-NODEPORTS -m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${sp.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${sp.extChain}\n`;
+        natJumps.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${proto} -d 127.0.0.0/8 --dport ${sp.nodePort} -m nfacct --nfacct-name ${NFACCT_LOCALHOST_NODEPORTS} -j ${sp.extChain}\n`);
       }
-      natJumps += `-A KUBE-NODEPORTS -m comment --comment ${name} ${proto} --dport ${sp.nodePort} -j ${sp.extChain}\n`;
+      natJumps.push(`-A KUBE-NODEPORTS -m comment --comment ${name} ${proto} --dport ${sp.nodePort} -j ${sp.extChain}\n`);
     }
     if (!hasExternalEndpoints) {
-      filter += `-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} -m addrtype --dst-type LOCAL ${proto} --dport ${sp.nodePort} -j ${externalTarget}\n`;
+      filter.push(`-A KUBE-EXTERNAL-SERVICES -m comment --comment ${externalComment} -m addrtype --dst-type LOCAL ${proto} --dport ${sp.nodePort} -j ${externalTarget}\n`);
     }
   }
 
   // Health checks are answered whether or not this node has endpoints.
   if (sp.healthCheckNodePort !== 0) {
-    filter += `-A KUBE-NODEPORTS -m comment --comment "${name} health check node port" -m tcp -p tcp --dport ${sp.healthCheckNodePort} -j ACCEPT\n`;
+    filter.push(`-A KUBE-NODEPORTS -m comment --comment "${name} health check node port" -m tcp -p tcp --dport ${sp.healthCheckNodePort} -j ACCEPT\n`);
   }
 
-  let chainLines = '';
-  let chainRules = '';
+  const chainLines: string[] = [];
+  const chainRules: string[] = [];
   const chains: string[] = [];
   const declare = (chain: string) => {
-    chainLines += `:${chain} - [0:0]\n`;
+    chainLines.push(`:${chain} - [0:0]\n`);
     chains.push(chain);
   };
 
@@ -129,9 +131,9 @@ export function renderServicePort(
     // Masquerade off-cluster traffic to the cluster IP: it may be bridged off the node.
     const match = `-m comment --comment "${name} cluster IP" ${proto} -d ${sp.clusterIP} ${dport}`;
     if (cfg.masqueradeAll) {
-      chainRules += `-A ${internalChain} ${match} -j KUBE-MARK-MASQ\n`;
+      chainRules.push(`-A ${internalChain} ${match} -j KUBE-MARK-MASQ\n`);
     } else if (cfg.localDetector) {
-      chainRules += `-A ${internalChain} ${match} ${cfg.localDetector.ifNotLocal} -j KUBE-MARK-MASQ\n`;
+      chainRules.push(`-A ${internalChain} ${match} ${cfg.localDetector.ifNotLocal} -j KUBE-MARK-MASQ\n`);
     }
   }
 
@@ -139,15 +141,15 @@ export function renderServicePort(
     const ext = sp.extChain;
     declare(ext);
     if (!sp.externalPolicyLocal) {
-      chainRules += `-A ${ext} -m comment --comment "masquerade traffic for ${name} external destinations" -j KUBE-MARK-MASQ\n`;
+      chainRules.push(`-A ${ext} -m comment --comment "masquerade traffic for ${name} external destinations" -j KUBE-MARK-MASQ\n`);
     } else {
       if (cfg.localDetector) {
-        chainRules += `-A ${ext} -m comment --comment "pod traffic for ${name} external destinations" ${cfg.localDetector.ifLocal} -j ${sp.svcChain}\n`;
+        chainRules.push(`-A ${ext} -m comment --comment "pod traffic for ${name} external destinations" ${cfg.localDetector.ifLocal} -j ${sp.svcChain}\n`);
       }
-      chainRules += `-A ${ext} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n`;
-      chainRules += `-A ${ext} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${sp.svcChain}\n`;
+      chainRules.push(`-A ${ext} -m comment --comment "masquerade LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j KUBE-MARK-MASQ\n`);
+      chainRules.push(`-A ${ext} -m comment --comment "route LOCAL traffic for ${name} external destinations" -m addrtype --src-type LOCAL -j ${sp.svcChain}\n`);
     }
-    if (hasExternalEndpoints) chainRules += `-A ${ext} -j ${externalPolicyChain}\n`;
+    if (hasExternalEndpoints) chainRules.push(`-A ${ext} -j ${externalPolicyChain}\n`);
   }
 
   if (usesFwChain) {
@@ -156,54 +158,59 @@ export function renderServicePort(
     const head = `-A ${fw} -m comment --comment "${name} loadbalancer IP"`;
     let allowFromNode = false;
     for (const range of sp.loadBalancerSourceRanges) {
-      chainRules += `${head} -s ${range.text} -j ${sp.extChain}\n`;
+      chainRules.push(`${head} -s ${range.text} -j ${sp.extChain}\n`);
       if (cfg.nodeIP && cidrContains(range.cidr, cfg.nodeIP)) allowFromNode = true;
     }
     // A VIP often sits on the node itself; the node's own requests then come from the VIP.
     if (allowFromNode) {
-      for (const ip of sp.loadBalancerVIPs) chainRules += `${head} -s ${ip} -j ${sp.extChain}\n`;
+      for (const ip of sp.loadBalancerVIPs) chainRules.push(`${head} -s ${ip} -j ${sp.extChain}\n`);
     }
-    chainRules += `-A ${fw} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"\n`;
+    chainRules.push(`-A ${fw} -m comment --comment "other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL"\n`);
   }
 
   if (usesClusterChain) {
     declare(sp.svcChain);
-    chainRules += serviceToEndpointRules(sp, sp.svcChain, cluster, largeCluster);
+    serviceToEndpointRules(chainRules, sp, sp.svcChain, cluster, largeCluster);
   }
   if (usesLocalChain) {
     declare(sp.svlChain);
-    chainRules += serviceToEndpointRules(sp, sp.svlChain, local, largeCluster);
+    serviceToEndpointRules(chainRules, sp, sp.svlChain, local, largeCluster);
   }
 
   const comment = largeCluster ? '' : ` -m comment --comment ${name}`;
   for (const ep of allReachable) {
     declare(ep.chain);
-    chainRules += `-A ${ep.chain}${comment} -s ${ep.ip} -j KUBE-MARK-MASQ\n`;
+    chainRules.push(`-A ${ep.chain}${comment} -s ${ep.ip} -j KUBE-MARK-MASQ\n`);
     const recent = sp.clientIPAffinity ? ` -m recent --name ${ep.chain} --set` : '';
-    chainRules += `-A ${ep.chain}${comment}${recent} ${proto} -j DNAT --to-destination ${ep.str}\n`;
+    chainRules.push(`-A ${ep.chain}${comment}${recent} ${proto} -j DNAT --to-destination ${ep.str}\n`);
   }
 
-  return { filter, natJumps, chainLines, chainRules, chains };
+  return {
+    filter: filter.join(''),
+    natJumps: natJumps.join(''),
+    chainLines: chainLines.join(''),
+    chainRules: chainRules.join(''),
+    chains,
+  };
 }
 
 function serviceToEndpointRules(
+  out: string[],
   sp: ServicePortInfo,
   chain: string,
   endpoints: readonly EndpointInfo[],
   largeCluster: boolean,
-): string {
-  let out = '';
+): void {
   const comment = (ep: EndpointInfo) => (largeCluster ? '' : ` -m comment --comment "${sp.name} -> ${ep.str}"`);
   if (sp.clientIPAffinity) {
     for (const ep of endpoints) {
-      out += `-A ${chain}${comment(ep)} -m recent --name ${ep.chain} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${ep.chain}\n`;
+      out.push(`-A ${chain}${comment(ep)} -m recent --name ${ep.chain} --rcheck --seconds ${sp.stickyMaxAgeSeconds} --reap -j ${ep.chain}\n`);
     }
   }
   const n = endpoints.length;
   for (let i = 0; i < n; i++) {
     const ep = endpoints[i]!;
     const statistic = i < n - 1 ? ` -m statistic --mode random --probability ${probability(n - i)}` : '';
-    out += `-A ${chain}${comment(ep)}${statistic} -j ${ep.chain}\n`;
+    out.push(`-A ${chain}${comment(ep)}${statistic} -j ${ep.chain}\n`);
   }
-  return out;
 }

@@ -4,7 +4,7 @@ import { endpointsOfService, sliceOwner, type EndpointInfo, type ServiceEndpoint
 import { compareServicePorts } from '../model/order.js';
 import { servicePortsOf, type ServicePortInfo } from '../model/service-port.js';
 import { LARGE_CLUSTER_ENDPOINTS_THRESHOLD, type ProxierConfig } from './config.js';
-import { assembleRestore } from './ruleset.js';
+import { assembleRestore, fullSections } from './ruleset.js';
 import { renderServicePort } from './service-rules.js';
 
 const NO_ENDPOINTS: readonly EndpointInfo[] = [];
@@ -40,6 +40,6 @@ export function renderSnapshot(cfg: ProxierConfig, services: readonly Service[],
   let total = 0;
   for (const sp of ports) total += endpointsOf(sp).length;
   const large = isLargeCluster(total);
-  const entries = ports.map((sp) => ({ rules: renderServicePort(sp, endpointsOf(sp), cfg, large), synced: true }));
-  return assembleRestore(cfg, entries, []);
+  const rules = ports.map((sp) => renderServicePort(sp, endpointsOf(sp), cfg, large));
+  return assembleRestore(cfg, fullSections(rules), []);
 }

@@ -23,10 +23,18 @@ interface SliceVersion {
   revision: number;
 }
 
+interface PendingEndpoints {
+  /** Whether each changed slice existed at the last checkout. */
+  existedBefore: Map<string, boolean>;
+  endpoints: ServiceEndpoints;
+}
+
 /**
  * The change trackers of one proxier (upstream ServiceChangeTracker and EndpointSliceCache):
  * they accumulate watch events between syncs and hand the net change to the next sync. A
  * Service write that changes nothing kube-proxy uses is not a change; any slice write is.
+ * Ports and endpoints (with their hashed chain names) are computed when an event arrives,
+ * so a sync only swaps them in.
  */
 export class ChangeTrackers {
   /** Ports of each Service as of the last checkout, each list in name order. */
@@ -36,8 +44,9 @@ export class ChangeTrackers {
 
   private readonly serviceObjects = new Set<string>();
   private readonly pendingServices = new Map<string, PendingService>();
-  private readonly appliedSlices = new Map<string, Map<string, SliceVersion>>();
-  private readonly pendingSlices = new Map<string, Map<string, SliceVersion | null>>();
+  /** The latest slices of each Service, pending changes included. */
+  private readonly slices = new Map<string, Map<string, SliceVersion>>();
+  private readonly pendingEndpoints = new Map<string, PendingEndpoints>();
   /** Where each slice key was last filed: a delete event is filed the same way. */
   private readonly sliceOwners = new Map<string, { service: string; slice: string }>();
 
@@ -47,7 +56,7 @@ export class ChangeTrackers {
   ) {}
 
   get pending(): boolean {
-    return this.pendingServices.size > 0 || this.pendingSlices.size > 0;
+    return this.pendingServices.size > 0 || this.pendingEndpoints.size > 0;
   }
 
   /** Services whose ports the next checkout changes. */
@@ -72,23 +81,29 @@ export class ChangeTrackers {
    * belong somewhere. Returns whether a sync is due.
    */
   slice(key: string, slice: EndpointSlice | undefined, revision: number): boolean {
+    let owner: { service: string; slice: string } | undefined;
     if (slice) {
-      const owner = sliceOwner(slice, this.family);
+      owner = sliceOwner(slice, this.family);
       if (!owner) return this.pending;
-      const known = this.pendingSlices.get(owner.service)?.get(owner.slice) ?? this.appliedSlices.get(owner.service)?.get(owner.slice);
-      if (known?.revision === revision) return this.pending;
+      if (this.slices.get(owner.service)?.get(owner.slice)?.revision === revision) return this.pending;
       this.sliceOwners.set(key, owner);
-      this.pendingSliceMap(owner.service).set(owner.slice, { slice, revision });
     } else {
-      const owner = this.sliceOwners.get(key);
+      owner = this.sliceOwners.get(key);
       if (!owner) return this.pending;
       this.sliceOwners.delete(key);
-      const pendingHas = this.pendingSlices.get(owner.service)?.get(owner.slice);
-      if (pendingHas || this.appliedSlices.get(owner.service)?.has(owner.slice)) {
-        this.pendingSliceMap(owner.service).set(owner.slice, null);
-      }
+      if (!this.slices.get(owner.service)?.has(owner.slice)) return this.pending;
     }
-    return this.pending;
+    let current = this.slices.get(owner.service);
+    if (!current) this.slices.set(owner.service, (current = new Map()));
+    const pending = this.pendingEndpoints.get(owner.service) ?? { existedBefore: new Map<string, boolean>(), endpoints: new Map() };
+    if (!pending.existedBefore.has(owner.slice)) pending.existedBefore.set(owner.slice, current.has(owner.slice));
+    if (slice) current.set(owner.slice, { slice, revision });
+    else current.delete(owner.slice);
+    const all = [...current.values()].map((v) => v.slice);
+    if (current.size === 0) this.slices.delete(owner.service);
+    pending.endpoints = endpointsOfService(owner.service, all, this.nodeName);
+    this.pendingEndpoints.set(owner.service, pending);
+    return true;
   }
 
   /** Applies everything pending and reports what changed, as upstream's Update calls do. */
@@ -104,32 +119,18 @@ export class ChangeTrackers {
     }
     this.pendingServices.clear();
 
-    for (const [service, changes] of this.pendingSlices) {
-      let applied = this.appliedSlices.get(service);
-      if (!applied) this.appliedSlices.set(service, (applied = new Map()));
+    for (const [service, p] of this.pendingEndpoints) {
       const namespace = service.slice(0, service.indexOf('/'));
-      for (const [name, version] of changes) {
-        const kind = version === null ? 'DELETED' : applied.has(name) ? 'MODIFIED' : 'ADDED';
+      const current = this.slices.get(service);
+      for (const [name, existed] of p.existedBefore) {
+        const kind = !current?.has(name) ? 'DELETED' : existed ? 'MODIFIED' : 'ADDED';
         triggers.push(`${kind} EndpointSlice ${namespace}/${name}`);
-        if (version === null) applied.delete(name);
-        else applied.set(name, version);
       }
       updated.add(service);
-      if (applied.size === 0) {
-        this.appliedSlices.delete(service);
-        this.endpoints.delete(service);
-      } else {
-        const slices = [...applied.values()].map((v) => v.slice);
-        this.endpoints.set(service, endpointsOfService(service, slices, this.nodeName));
-      }
+      if (p.endpoints.size > 0) this.endpoints.set(service, p.endpoints);
+      else this.endpoints.delete(service);
     }
-    this.pendingSlices.clear();
+    this.pendingEndpoints.clear();
     return { updated, triggers };
-  }
-
-  private pendingSliceMap(service: string): Map<string, SliceVersion | null> {
-    let m = this.pendingSlices.get(service);
-    if (!m) this.pendingSlices.set(service, (m = new Map()));
-    return m;
   }
 }

@@ -1,13 +1,12 @@
 import type { Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
 import type { EndpointInfo } from '../model/endpoints.js';
-import { compareServiceNames } from '../model/order.js';
-import type { ServicePortInfo } from '../model/service-port.js';
 import type { ProxierConfig } from '../render/config.js';
-import { assembleRestore, type RulesetEntry } from '../render/ruleset.js';
+import { assembleRestore, type RulesetSections } from '../render/ruleset.js';
 import { renderServicePort, type ServicePortRules } from '../render/service-rules.js';
 import { isLargeCluster } from '../render/snapshot.js';
 import { ChangeTrackers } from './changes.js';
+import { ServiceTable, type ServiceState } from './service-table.js';
 
 export interface ProxierOptions {
   config: ProxierConfig;
@@ -31,15 +30,7 @@ export interface SyncResult {
 /** Handed the restore input; throwing means the restore failed and nothing was applied. */
 export type Restore = (text: string, full: boolean) => void;
 
-interface RenderCacheEntry {
-  sp: ServicePortInfo;
-  endpoints: readonly EndpointInfo[];
-  large: boolean;
-  rules: ServicePortRules;
-}
-
 const NO_ENDPOINTS: readonly EndpointInfo[] = [];
-const NO_CHAINS: ReadonlySet<string> = new Set();
 
 /**
  * One kube-proxy iptables proxier (one IP family) and the simulated kernel state it writes
@@ -47,9 +38,8 @@ const NO_CHAINS: ReadonlySet<string> = new Set();
  * a partial sync rewrites the top-level chains and only the chains of Services that changed;
  * either deletes the per-service chains nothing uses any more.
  *
- * Rendered rules are cached per service port and reused while the port, its endpoints and
- * large-cluster mode stay the same, so a partial sync costs little more than the top-level
- * chains it must rewrite.
+ * Rendered rules are kept in a ServiceTable, so a sync mostly concatenates text it already
+ * has, and a partial sync renders only the Services it writes.
  */
 export class Proxier {
   readonly config: ProxierConfig;
@@ -63,22 +53,27 @@ export class Proxier {
   private lastFullSync = 0;
   private lastCleanup = 0;
 
-  /** Services with ports, in name order. */
-  private readonly order: string[] = [];
-  private readonly renderCache = new Map<string, RenderCacheEntry>();
-  /** The per-service chains each Service had at the last sync. */
-  private readonly chainsOf = new Map<string, ReadonlySet<string>>();
-  /** Service chains present in the simulated nat table (what iptables-save would list). */
-  private readonly kernel = new Set<string>();
-  /** Unused chains still in the kernel because large-cluster mode postponed their cleanup. */
-  private pendingStale = new Set<string>();
-  private lastEntries: RulesetEntry[] = [];
+  private readonly table: ServiceTable;
+  private totalEndpoints = 0;
+  /** Large-cluster mode as of the last sync. */
+  private large = false;
+  /**
+   * The simulated nat table (what iptables-save would list), as the per-service chains each
+   * Service had when last written, plus chains nothing uses that are still there because
+   * large-cluster mode postponed their deletion.
+   */
+  private readonly kernel = new Map<string, readonly string[]>();
+  private leftovers = new Set<string>();
 
   constructor(options: ProxierOptions) {
     this.config = options.config;
     this.syncPeriodMs = options.syncPeriodMs;
     this.now = options.now ?? Date.now;
     this.trackers = new ChangeTrackers(options.config.family, options.config.nodeName);
+    this.table = new ServiceTable((state, large) => {
+      const eps = this.trackers.endpoints.get(state.name);
+      return state.ports.map((sp) => renderServicePort(sp, eps?.get(sp.key) ?? NO_ENDPOINTS, this.config, large));
+    });
   }
 
   /** Whether changes, or a requested full sync, wait for a sync. */
@@ -102,16 +97,15 @@ export class Proxier {
 
   /** Service chains the simulated kernel holds, for tests comparing with a real one. */
   kernelChains(): string[] {
-    return [...this.kernel].sort();
+    return [...new Set([...this.leftovers, ...[...this.kernel.values()].flat()])].sort();
   }
 
-  /** The restore input a full sync would write now: the whole rule set, without deletions. */
+  /**
+   * What a full sync would write now, without deletions: the whole rule set. What `--output
+   * full` prints and `--output-file` keeps.
+   */
   fullRuleset(): string {
-    return assembleRestore(
-      this.config,
-      this.lastEntries.map((e) => ({ rules: e.rules, synced: true })),
-      [],
-    );
+    return assembleRestore(this.config, { filter: this.table.filter(), ...this.table.full(this.large) }, []);
   }
 
   /**
@@ -125,39 +119,41 @@ export class Proxier {
     const full = this.needFullSync || periodicDue;
     const triggers = this.needFullSync ? [...this.fullSyncReasons] : periodicDue ? ['periodic full sync'] : [];
 
-    const oldPorts = new Map<string, readonly ServicePortInfo[]>();
-    const { updated, triggers: changes } = this.checkout(oldPorts);
-    triggers.push(...changes);
+    const { updated, triggers: changes } = this.trackers.checkout();
+    for (const t of changes) triggers.push(t);
 
-    let total = 0;
-    for (const name of this.order) {
-      const eps = this.trackers.endpoints.get(name);
-      if (!eps) continue;
-      for (const sp of this.trackers.ports.get(name)!) total += eps.get(sp.key)?.length ?? 0;
-    }
-    const large = isLargeCluster(total);
-
-    const entries: RulesetEntry[] = [];
-    const newChains = new Map<string, Set<string>>();
-    for (const name of this.order) {
-      const eps = this.trackers.endpoints.get(name);
-      const synced = full || updated.has(name);
-      const chains = synced ? new Set<string>() : undefined;
-      for (const sp of this.trackers.ports.get(name)!) {
-        const rules = this.rulesFor(sp, eps?.get(sp.key) ?? NO_ENDPOINTS, large);
-        entries.push({ rules, synced });
-        if (chains) for (const c of rules.chains) chains.add(c);
+    // New ports and endpoint counts of the updated Services.
+    for (const name of updated) {
+      const old = this.table.get(name);
+      if (old) this.totalEndpoints -= old.endpointCount;
+      const ports = this.trackers.ports.get(name);
+      if (!ports) {
+        this.table.remove(name);
+        continue;
       }
-      if (chains) newChains.set(name, chains);
+      const state = this.table.add(name);
+      const eps = this.trackers.endpoints.get(name);
+      state.ports = ports;
+      state.endpointCount = 0;
+      for (const sp of ports) state.endpointCount += eps?.get(sp.key)?.length ?? 0;
+      this.totalEndpoints += state.endpointCount;
+      this.table.touch(state);
     }
-    for (const [name, ports] of oldPorts) {
-      const still = new Set((this.trackers.ports.get(name) ?? []).map((p) => p.key));
-      for (const p of ports) if (!still.has(p.key)) this.renderCache.delete(p.key);
-    }
+    this.large = isLargeCluster(this.totalEndpoints);
 
-    const stale = this.staleChains(full, updated, newChains, large, now);
-    const text = assembleRestore(this.config, entries, stale);
-    this.lastEntries = entries;
+    let sections: RulesetSections;
+    if (full) {
+      const { chainLines, natRules } = this.table.full(this.large);
+      sections = { filter: this.table.filter(), chainLines, natRules };
+    } else {
+      const synced = new Map<string, ServicePortRules[]>();
+      for (const state of this.statesOf(updated)) synced.set(state.name, this.table.update(state, this.large));
+      sections = { filter: this.table.filter(), chainLines: this.table.chainLines(synced), natRules: this.table.natRules(synced) };
+    }
+    const written = full ? this.table.all() : this.statesOf(updated);
+    const gone = full ? [...this.kernel.keys()].filter((n) => !this.table.get(n)) : [...updated].filter((n) => !this.table.get(n));
+    const { stale, leftovers } = this.staleChains(written, gone, now);
+    const text = assembleRestore(this.config, sections, stale);
     this.syncs++;
 
     try {
@@ -167,85 +163,47 @@ export class Proxier {
       throw err;
     }
 
-    for (const chains of newChains.values()) for (const c of chains) this.kernel.add(c);
-    for (const c of stale) this.kernel.delete(c);
+    for (const state of written) this.kernel.set(state.name, state.chains);
+    for (const name of gone) this.kernel.delete(name);
+    this.leftovers = leftovers;
     if (full) this.lastFullSync = now;
     this.needFullSync = false;
     this.fullSyncReasons = [];
     return { number: this.syncs, full, triggers, text, deletedChains: stale };
   }
 
-  private checkout(oldPorts: Map<string, readonly ServicePortInfo[]>): { updated: Set<string>; triggers: string[] } {
-    for (const name of this.trackers.pendingServiceNames()) oldPorts.set(name, this.trackers.ports.get(name) ?? []);
-    const result = this.trackers.checkout();
-    for (const [name, before] of oldPorts) {
-      const has = this.trackers.ports.has(name);
-      if (before.length > 0 && !has) this.order.splice(this.position(name), 1);
-      else if (before.length === 0 && has) this.order.splice(this.position(name), 0, name);
+  private statesOf(names: Iterable<string>): ServiceState[] {
+    const out: ServiceState[] = [];
+    for (const n of names) {
+      const s = this.table.get(n);
+      if (s) out.push(s);
     }
-    return result;
-  }
-
-  /** Binary search in `order`: the index of `name`, or where it would go. */
-  private position(name: string): number {
-    let lo = 0;
-    let hi = this.order.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >>> 1;
-      if (compareServiceNames(this.order[mid]!, name) < 0) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo;
-  }
-
-  private rulesFor(sp: ServicePortInfo, endpoints: readonly EndpointInfo[], large: boolean): ServicePortRules {
-    const hit = this.renderCache.get(sp.key);
-    if (hit && hit.sp === sp && hit.endpoints === endpoints && hit.large === large) return hit.rules;
-    const rules = renderServicePort(sp, endpoints, this.config, large);
-    this.renderCache.set(sp.key, { sp, endpoints, large, rules });
-    return rules;
+    return out;
   }
 
   /**
-   * Chains in the kernel that no Service uses any more. Upstream diffs iptables-save against
-   * every active chain; the result is the same here, but a partial sync only looks at the
-   * Services that changed, since each chain name belongs to exactly one service port. In
-   * large-cluster mode cleanup waits until a sync period has passed since the last one.
+   * Chains in the kernel that no Service uses any more, as upstream finds them by diffing
+   * iptables-save against every chain in use. Each chain name belongs to one service port,
+   * so only the Services written in this sync (`written`) or gone since they were last
+   * written (`gone`) can leave chains behind; a Service whose chain list is the very one the
+   * kernel has is skipped. In large-cluster mode deletion waits until a sync period has
+   * passed since the last one; the chains wait as `leftovers`.
    */
-  private staleChains(
-    full: boolean,
-    updated: ReadonlySet<string>,
-    newChains: ReadonlyMap<string, ReadonlySet<string>>,
-    large: boolean,
-    now: number,
-  ): string[] {
-    const candidates = new Set<string>();
-    if (full) {
-      this.chainsOf.clear();
-      const active = new Set<string>();
-      for (const [name, chains] of newChains) {
-        this.chainsOf.set(name, chains);
-        for (const c of chains) active.add(c);
-      }
-      for (const c of this.kernel) if (!active.has(c)) candidates.add(c);
-    } else {
-      for (const c of this.pendingStale) candidates.add(c);
-      for (const name of updated) {
-        const before = this.chainsOf.get(name) ?? NO_CHAINS;
-        const after = newChains.get(name) ?? NO_CHAINS;
-        for (const c of before) if (!after.has(c)) candidates.add(c);
-        for (const c of after) candidates.delete(c);
-        if (after.size > 0) this.chainsOf.set(name, after);
-        else this.chainsOf.delete(name);
-      }
-      for (const c of candidates) if (!this.kernel.has(c)) candidates.delete(c);
+  private staleChains(written: readonly ServiceState[], gone: readonly string[], now: number): { stale: string[]; leftovers: Set<string> } {
+    const candidates = new Set(this.leftovers);
+    const changed: ServiceState[] = [];
+    for (const state of written) {
+      const old = this.kernel.get(state.name);
+      if (old === state.chains) continue;
+      changed.push(state);
+      if (old) for (const c of old) candidates.add(c);
     }
-    if (large && now - this.lastCleanup <= this.syncPeriodMs) {
-      this.pendingStale = candidates;
-      return [];
-    }
+    for (const name of gone) for (const c of this.kernel.get(name) ?? []) candidates.add(c);
+    // Drops chains still in use, including one that came back while its deletion waited.
+    if (candidates.size > 0) for (const state of changed) for (const c of state.chains) candidates.delete(c);
+    if (this.large && now - this.lastCleanup <= this.syncPeriodMs) return { stale: [], leftovers: candidates };
+    // As upstream, the time of the cleanup is recorded whether or not the restore works.
     this.lastCleanup = now;
-    this.pendingStale = new Set();
-    return [...candidates].sort();
+    return { stale: [...candidates].sort(), leftovers: new Set() };
   }
 }
