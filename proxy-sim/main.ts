@@ -6,7 +6,7 @@ import { buildProxierConfig } from './render/node-config.js';
 import { renderSnapshot } from './render/snapshot.js';
 import { parseGoDuration, rewriteBooleanFlags } from './cli/go-values.js';
 import { parseEndpointSlices, parseServices, readInput } from './cli/input.js';
-import { startLive, type OutputMode } from './cli/live.js';
+import type { OutputMode } from './cli/live.js';
 import { BOOLEAN_FLAGS, addNodeFlags, ipFamilies, nodeSettings, type NodeFlagValues } from './cli/node-flags.js';
 
 function duration(flag: string, allowZero: boolean) {
@@ -58,6 +58,8 @@ function program(): Command {
       if (!o.etcdServers) throw new Error('--etcd-servers is required (or use the render command)');
       const node = nodeSettings(o);
       const families = ipFamilies(o.ipFamily, node.nodeIP, true);
+      // Loaded here so that `render` does not pay for the etcd client and gRPC.
+      const { startLive } = await import('./cli/live.js');
       const handle = await startLive(
         {
           node,
