@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { Command, CommanderError, InvalidArgumentError, Option } from 'commander';
-import { parseEndpoints } from '../shared/etcd/client.js';
 import { DEFAULT_ETCD_PREFIX, normalizePrefix } from '../shared/storage/keys.js';
 import { buildProxierConfig } from './render/node-config.js';
 import { renderSnapshot } from './render/snapshot.js';
@@ -60,6 +59,7 @@ function program(): Command {
       const families = ipFamilies(o.ipFamily, node.nodeIP, true);
       // Loaded here so that `render` does not pay for the etcd client and gRPC.
       const { startLive } = await import('./cli/live.js');
+      const { parseEndpoints } = await import('../shared/etcd/client.js');
       const handle = await startLive(
         {
           node,

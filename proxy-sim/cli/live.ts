@@ -74,9 +74,10 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
     const syncOnce = (reason: RunReason) => {
       const revision = source.revision;
       let result: SyncResult;
+      let whole: string | undefined;
       try {
         result = proxier.sync(() => {
-          if (outputFile) writeAtomically(outputFile, proxier.fullRuleset());
+          if (outputFile) writeAtomically(outputFile, (whole = proxier.fullRuleset()));
         }, reason === 'periodic');
       } catch (err) {
         io.err(
@@ -87,12 +88,14 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
         return;
       }
       if (opts.output === 'none') return;
-      const text = opts.output === 'full' ? proxier.fullRuleset() : result.text;
+      const text = opts.output === 'full' ? (whole ?? proxier.fullRuleset()) : result.text;
       io.out(syncHeader(result, dual ? family : undefined, revision) + text);
     };
     return { proxier, runner };
   });
 
+  // kube-proxy does not sync until both informers have listed.
+  let listed = false;
   const source = new EtcdSource(
     client,
     opts.etcdPrefix,
@@ -100,7 +103,7 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
       service: (name, svc) => units.forEach((u) => u.proxier.onService(name, svc)),
       endpointSlice: (key, slice, revision) => units.forEach((u) => u.proxier.onEndpointSlice(key, slice, revision)),
       relisted: (resource) => units.forEach((u) => u.proxier.requestFullSync(`re-list of ${resource} after a cancelled watch`)),
-      changed: () => units.forEach((u) => u.proxier.syncDue && u.runner.run()),
+      changed: () => listed && units.forEach((u) => u.proxier.syncDue && u.runner.run()),
     },
     { log: io.err, maxBackoffMs: opts.maxBackoffMs },
   );
@@ -112,7 +115,7 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
     client.close();
     throw err;
   }
-  // kube-proxy's first sync waits for both informers; it is a full one.
+  listed = true;
   for (const u of units) {
     u.runner.run();
     u.runner.start();
