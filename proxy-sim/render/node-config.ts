@@ -7,7 +7,6 @@ export type DetectLocalMode = 'ClusterCIDR' | 'NoOp';
 /** The simulated node, as the command line describes it (validated by the CLI). */
 export interface NodeSettings {
   nodeName: string;
-  zone?: string;
   nodeIP: string;
   /** Interface addresses as `ip/prefix`; the node IP and loopback when none are given. */
   hostAddresses: string[];
@@ -81,7 +80,8 @@ export function buildProxierConfig(node: NodeSettings, family: Family): ProxierC
   return {
     family,
     nodeName: node.nodeName,
-    zone: node.zone ?? '',
+    // kube-proxy takes the zone from its Node object's labels; proxy-sim watches no Nodes.
+    zone: '',
     nodeIP,
     masqueradeMark: masqueradeMark(node.masqueradeBit),
     masqueradeAll: node.masqueradeAll,

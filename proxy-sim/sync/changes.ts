@@ -59,11 +59,6 @@ export class ChangeTrackers {
     return this.pendingServices.size > 0 || this.pendingEndpoints.size > 0;
   }
 
-  /** Services whose ports the next checkout changes. */
-  pendingServiceNames(): string[] {
-    return [...this.pendingServices.keys()];
-  }
-
   /** A Service was written (`svc`) or deleted (undefined). Returns whether a sync is due. */
   service(name: string, svc: Service | undefined): boolean {
     const pending = this.pendingServices.get(name) ?? { existedBefore: this.serviceObjects.has(name), ports: [] };
