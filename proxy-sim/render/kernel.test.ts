@@ -81,6 +81,11 @@ describe('rendered rules through the kernel parser (iptables-restore in a networ
         expect(text).to.include(family === 4 ? '-j DNAT --to-destination 10.1.0.1:80' : '-j DNAT --to-destination [fd00:10::1]:80');
         ns.exec(tool, ['--test', '--noflush'], text);
       }
+      // Large-cluster mode: the same, with comments left out of the endpoint rules.
+      const many = slice('app/many-1', 'many', Array.from({ length: 1001 }, (_, i) => ep(family === 4 ? `10.2.${i >> 8}.${i & 255}` : `fd00:20::${i.toString(16)}`)), undefined, family === 4 ? 'IPv4' : 'IPv6');
+      const large = renderSnapshot(testConfig({}, family), [...services, svc('app/many', { clusterIP: '172.30.1.9', clusterIPs: ['172.30.1.9', 'fd00:30::9'], ipFamilies: ['IPv4', 'IPv6'] })], [...slices, many]);
+      expect(large.split('\n').filter((l) => l.startsWith('-A KUBE-SEP-') && l.includes('--comment'))).to.deep.equal([]);
+      ns.exec(tool, ['--test', '--noflush'], large);
     });
 
     it(`${tool} applies a full sync, then partial syncs that add and delete chains (IPv${family})`, () => {
