@@ -225,23 +225,27 @@ describe('live mode (real etcd)', function () {
   });
 
   it('--output full prints the whole rule set; --output-file keeps it; a failed write means a full retry', async () => {
-    const { mkdtempSync, readFileSync, mkdirSync } = await import('node:fs');
+    const { mkdtempSync, readFileSync, mkdirSync, rmSync } = await import('node:fs');
     const { tmpdir } = await import('node:os');
     const dir = mkdtempSync(`${tmpdir()}/proxy-sim-out-`);
     const root = uniquePrefix('proxy-sim');
     await putObject(client, root, web);
     await putObject(client, root, webSlice('10.244.1.5'));
     const file = `${dir}/missing/rules`;
-    const run = await live(root, { output: 'full', outputFile: file, syncPeriodMs: 300 });
-    await eventually(() => expect(run.err.join('\n')).to.include('sync failed'));
-    mkdirSync(`${dir}/missing`);
-    const first = await run.waitForSync(/^# sync \d+ \(full\): initial sync, retry after failed sync/);
-    const rev = await putObject(client, root, svc('default/other', { clusterIP: '10.96.0.20' }));
-    const s = await run.waitForSync(new RegExp(`ADDED default/other \\(etcd revision ${rev}\\)`));
-    expect(s.text).to.include(`:${SVC} - [0:0]`);
-    expect(s.text).to.include('default/other:p80 has no endpoints');
-    await eventually(() => expect(readFileSync(file, 'utf8')).to.equal(s.text));
-    expect(first.text).to.include(`:${SVC} - [0:0]`);
+    try {
+      const run = await live(root, { output: 'full', outputFile: file, syncPeriodMs: 300 });
+      await eventually(() => expect(run.err.join('\n')).to.include('sync failed'));
+      mkdirSync(`${dir}/missing`);
+      const first = await run.waitForSync(/^# sync \d+ \(full\): initial sync, retry after failed sync/);
+      const rev = await putObject(client, root, svc('default/other', { clusterIP: '10.96.0.20' }));
+      const s = await run.waitForSync(new RegExp(`ADDED default/other \\(etcd revision ${rev}\\)`));
+      expect(s.text).to.include(`:${SVC} - [0:0]`);
+      expect(s.text).to.include('default/other:p80 has no endpoints');
+      await eventually(() => expect(readFileSync(file, 'utf8')).to.equal(s.text));
+      expect(first.text).to.include(`:${SVC} - [0:0]`);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('--output none prints nothing but keeps syncing', async () => {

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { sharedClient, sharedEtcd, uniquePrefix } from '../../shared/testing/etcd.js';
@@ -60,7 +60,8 @@ describe('proxy-sim command line', function () {
     const { endpoints } = await sharedEtcd();
     const client = await sharedClient();
     const root = uniquePrefix('proxy-sim');
-    const file = `${mkdtempSync(`${tmpdir()}/proxy-sim-cli-`)}/rules`;
+    const dir = mkdtempSync(`${tmpdir()}/proxy-sim-cli-`);
+    const file = `${dir}/rules`;
     const child = spawn(process.execPath, [MAIN, '--etcd-servers', endpoints.join(','), '--etcd-prefix', root, '--iptables-min-sync-period=0', '--hostname-override', 'node-a', '--output-file', file]);
     let out = '';
     child.stdout.on('data', (d: Buffer) => (out += d.toString()));
@@ -75,6 +76,7 @@ describe('proxy-sim command line', function () {
     } finally {
       child.kill('SIGKILL');
       client.close();
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });
