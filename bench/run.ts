@@ -1,7 +1,14 @@
 import benchApiserver from './apiserver.bench.js';
+import benchProxySim from './proxy-sim.bench.js';
 
-/** `npm run bench`: every benchmark in turn; figures, not pass or fail. */
-const benches: [string, () => Promise<void>][] = [['apiserver', benchApiserver]];
+/**
+ * `npm run bench`: every benchmark in turn, or the one named (`npm run bench -- proxy-sim`).
+ * Benchmarks print figures; they assert nothing and are not run by `npm test`.
+ */
+const benches: [string, () => Promise<void>][] = [
+  ['apiserver', benchApiserver],
+  ['proxy-sim', benchProxySim],
+];
 const only = process.argv[2];
 for (const [name, run] of benches) {
   if (only && only !== name) continue;
