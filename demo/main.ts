@@ -1,41 +1,157 @@
+import { mkdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { Command } from 'commander';
+import { connectEtcd, parseEndpoints } from '../shared/etcd/client.js';
 import { provideEtcd } from '../shared/etcd/provider.js';
 import { PortRange } from '../apiserver/allocator/node-ports.js';
 import { parseServiceClusterIPRange } from '../apiserver/allocator/service-cidr.js';
 import { startApiServer } from '../apiserver/server.js';
+import { startLive } from '../proxy-sim/cli/live.js';
+import { HttpClient, Kubectl, kubectlAvailable, writeKubeconfig, type DemoClient } from './client.js';
+import { Narrator } from './narrator.js';
+import { CapturedRules, RulesFile, type RulesView } from './rules.js';
+import { walkthrough } from './scenarios.js';
+import { freePort } from '../shared/net/free-port.js';
 
-/** `npm run demo`: a real etcd and the apiserver, and how to talk to them. */
-const etcd = await provideEtcd({ log: (line) => console.log(`etcd: ${line}`) });
-const apiserver = await startApiServer({
-  etcdServers: etcd.endpoints,
-  etcdPrefix: '/registry',
-  serviceCIDRs: parseServiceClusterIPRange('10.96.0.0/12'),
-  nodePortRange: PortRange.parse('30000-32767'),
-  bindAddress: '127.0.0.1',
-  port: Number(process.env.APISERVER_PORT ?? 8080),
-  advertiseAddress: '127.0.0.1',
-  repairIntervalMs: 180_000,
-  ipLeakGraceMs: 60_000,
-  log: (line) => console.log(line),
-});
+const SERVICE_RANGE = '10.96.0.0/12,fd00:10:96::/108';
 
-const url = apiserver.url;
-console.log(`
-The apiserver is up at ${url}, on ${etcd.description}. Try:
+const program = new Command('demo')
+  .description('The four-step walkthrough: kubectl -> apiserver -> etcd -> proxy-sim, with real components')
+  .option('--once', 'exit after the walkthrough, with status 0 only if every step did what it said')
+  .option('--apiserver <url>', 'use a running apiserver instead of starting one (with --etcd-servers and --rules-file)')
+  .option('--etcd-servers <urls>', 'the etcd the running apiserver uses')
+  .option('--etcd-prefix <prefix>', 'its key prefix', '/registry')
+  .option('--rules-file <path>', "the running proxy-sim's --output-file")
+  .option('--port <port>', 'port for the apiserver this demo starts', process.env.APISERVER_PORT ?? '8080');
+program.parse();
+const opts = program.opts<{ once?: boolean; apiserver?: string; etcdServers?: string; etcdPrefix: string; rulesFile?: string; port: string }>();
 
-  curl -s -X POST ${url}/api/v1/namespaces/default/services \\
-    -H 'Content-Type: application/json' \\
-    -d '{"metadata":{"name":"web"},"spec":{"selector":{"app":"web"},"ports":[{"port":80,"targetPort":8080}]}}'
-
-  curl -s ${url}/api/v1/namespaces/default/services/web
-  curl -s ${url}/api/v1/services
-  curl -s -X DELETE ${url}/api/v1/namespaces/default/services/web
-
-Press Ctrl-C to stop.`);
-
+const narrator = new Narrator();
+const cleanups: (() => Promise<void>)[] = [];
+const apiserverLog: string[] = [];
+let echo = false;
 const stop = async () => {
-  await apiserver.close();
-  await etcd.stop();
-  process.exit(0);
+  for (const c of cleanups.reverse()) await c().catch(() => undefined);
 };
-process.once('SIGINT', stop);
-process.once('SIGTERM', stop);
+
+try {
+  const { server, etcdEndpoints, rules, local } = opts.apiserver ? remote() : await startLocal();
+  const etcd = connectEtcd(etcdEndpoints);
+  cleanups.push(async () => etcd.close());
+  const kubeconfigDir = resolve('.cache');
+  mkdirSync(kubeconfigDir, { recursive: true });
+  const kubeconfig = join(kubeconfigDir, 'kubeconfig');
+  writeKubeconfig(kubeconfig, server);
+  const client: DemoClient = kubectlAvailable() ? new Kubectl(kubeconfig) : new HttpClient(server);
+
+  narrator.plain(`clusterip-lab walkthrough: a Service from kubectl to iptables rules, in four steps.
+  1. kubectl (or an SDK) sends a Service to the apiserver.
+  2. The apiserver defaults and validates it and allocates a clusterIP from ${SERVICE_RANGE}.
+  3. It writes the Service and an IPAddress key per clusterIP to etcd in one transaction.
+  4. proxy-sim watches etcd and prints the iptables rules kube-proxy would write.
+Commands run with ${client.how}.
+`);
+  await walkthrough({ client, narrator, etcd, root: opts.etcdPrefix, rules, server, apiserverLog: local ? apiserverLog : undefined, rulesTimeoutMs: 15_000, rulesAreSyncs: local });
+
+  const ok = narrator.failures === 0;
+  narrator.plain(`\n${ok ? 'Every step did what it said.' : `${narrator.failures} check(s) failed.`}\n`);
+  if (opts.once) {
+    await stop();
+    process.exit(ok ? 0 : 1);
+  }
+  narrator.plain(`
+The stack stays up. Try it yourself:
+
+  export KUBECONFIG=${kubeconfig}
+  kubectl create service clusterip mine --tcp=80:8080
+  kubectl get svc -o wide
+  kubectl delete service mine
+
+The apiserver's steps 2 and 3 and proxy-sim's rules (step 4) are printed below as they happen.
+Press Ctrl-C to stop.
+`);
+  echo = true;
+  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
+} catch (err) {
+  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  await stop();
+  process.exit(1);
+}
+
+function remote(): { server: string; etcdEndpoints: string[]; rules: RulesView; local: false } {
+  if (!opts.etcdServers || !opts.rulesFile) throw new Error('--apiserver needs --etcd-servers and --rules-file');
+  return { server: opts.apiserver!.replace(/\/$/, ''), etcdEndpoints: parseEndpoints(opts.etcdServers), rules: new RulesFile(opts.rulesFile), local: false };
+}
+
+/** etcd, the apiserver and proxy-sim, all started here. */
+async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; rules: RulesView; local: true }> {
+  narrator.note('starting etcd, the apiserver and proxy-sim');
+  const etcdHandle = await provideEtcd({ log: (line) => narrator.note(`etcd: ${line}`) });
+  cleanups.push(() => etcdHandle.stop());
+  narrator.note(`etcd: ${etcdHandle.description}`);
+  let port = Number(opts.port);
+  if (await portTaken(port)) port = await freePort();
+  const apiserver = await startApiServer({
+    etcdServers: etcdHandle.endpoints,
+    etcdPrefix: opts.etcdPrefix,
+    serviceCIDRs: parseServiceClusterIPRange(SERVICE_RANGE),
+    nodePortRange: PortRange.parse('30000-32767'),
+    bindAddress: '127.0.0.1',
+    port,
+    advertiseAddress: '127.0.0.1',
+    repairIntervalMs: 180_000,
+    ipLeakGraceMs: 60_000,
+    log: (line) => {
+      apiserverLog.push(line);
+      if (echo) narrator.plain(`apiserver | ${line}\n`);
+    },
+  });
+  cleanups.push(() => apiserver.close());
+  narrator.note(`apiserver: serving on ${apiserver.url}`);
+  let rules: CapturedRules | undefined = undefined;
+  const proxy = await startLive(
+    {
+      node: {
+        nodeName: 'node-1',
+        nodeIP: '192.168.0.10',
+        hostAddresses: ['192.168.0.10/24', 'fd00::10/64', '127.0.0.1/8', '::1/128'],
+        clusterCIDRs: ['10.244.0.0/16', 'fd00:10:244::/64'],
+        detectLocalMode: 'ClusterCIDR',
+        masqueradeAll: false,
+        masqueradeBit: 14,
+        nodePortAddresses: [],
+        localhostNodePorts: true,
+        conntrackTCPBeLiberal: false,
+        randomFully: false,
+        nfacct: false,
+      },
+      families: [4, 6],
+      etcdServers: etcdHandle.endpoints,
+      etcdPrefix: opts.etcdPrefix,
+      minSyncPeriodMs: 250,
+      syncPeriodMs: 30_000,
+      output: 'changes',
+    },
+    {
+      out: (text) => {
+        rules?.record(text);
+        if (echo) narrator.plain(text.split('\n').map((l) => (l ? `proxy-sim | ${l}` : l)).join('\n'));
+      },
+      err: (line) => narrator.note(`proxy-sim: ${line}`),
+    },
+  );
+  rules = new CapturedRules(() => proxy.proxiers.map((p) => p.fullRuleset()).join('\n'));
+  cleanups.push(() => proxy.stop());
+  narrator.note('proxy-sim: watching etcd as node-1 (IPv4 and IPv6)');
+  return { server: apiserver.url, etcdEndpoints: etcdHandle.endpoints, rules, local: true };
+}
+
+async function portTaken(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,91 @@
+import { readFileSync } from 'node:fs';
+
+/** What proxy-sim has printed, as the walkthrough reads it for step 4. */
+export interface RulesView {
+  /** A point in proxy-sim's output; later waits only look at what came after it. */
+  mark(): number;
+  /**
+   * Waits until proxy-sim's rules hold lines for the Service (`present`) or hold none (`absent`),
+   * and returns what it printed about it since the mark.
+   */
+  waitFor(ref: string, since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }>;
+}
+
+/** Lines of a restore text that belong to one Service: its rules, its chains, and deleted chains. */
+export function linesFor(text: string, ref: string): string[] {
+  const lines = text.split('\n');
+  const mine = lines.filter((l) => l.includes(` ${ref}`) || l.includes(`"${ref}`));
+  const chains = new Set<string>();
+  for (const l of mine) {
+    for (const m of l.matchAll(/KUBE-(?:SVC|SVL|EXT|FW|SEP)-[A-Z0-9]{16}/g)) chains.add(m[0]);
+  }
+  return lines.filter(
+    (l) =>
+      l.startsWith('#') ||
+      l.startsWith('*') ||
+      l.startsWith('-X ') ||
+      mine.includes(l) ||
+      [...chains].some((c) => l.startsWith(`:${c} `) || l.startsWith(`-A ${c} `)),
+  );
+}
+
+const hasRules = (text: string, ref: string) => linesFor(text, ref).some((l) => l.startsWith('-A '));
+
+/** Longer than the walkthrough's --iptables-min-sync-period. */
+const SETTLE_MS = 1500;
+
+/** proxy-sim running in this process: every sync it printed, plus its current whole rule set. */
+export class CapturedRules implements RulesView {
+  readonly syncs: string[] = [];
+
+  constructor(private readonly fullRuleset: () => string) {}
+
+  record(text: string): void {
+    this.syncs.push(text);
+  }
+
+  mark(): number {
+    return this.syncs.length;
+  }
+
+  async waitFor(ref: string, since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }> {
+    const started = Date.now();
+    const deadline = started + timeoutMs;
+    for (;;) {
+      const printed = this.syncs.slice(since).filter((s) => s.split('\n', 1)[0]!.includes(ref));
+      // A Service that never gets rules (headless, ExternalName) never triggers a sync either, as
+      // in kube-proxy; absence is then judged once a sync period has had time to pass.
+      const settled = printed.length > 0 || (expect === 'absent' && Date.now() - started > SETTLE_MS);
+      const met = settled && hasRules(this.fullRuleset(), ref) === (expect === 'present');
+      if (met || Date.now() > deadline) {
+        const text = printed.map((s) => linesFor(s, ref).filter((l) => l !== '').join('\n')).join('\n');
+        return { met, text };
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+}
+
+/** proxy-sim in another container: the whole rule set it keeps in its --output-file. */
+export class RulesFile implements RulesView {
+  constructor(private readonly path: string) {}
+
+  mark(): number {
+    return 0;
+  }
+
+  async waitFor(ref: string, _since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }> {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      let text = '';
+      try {
+        text = readFileSync(this.path, 'utf8');
+      } catch {
+        // not written yet
+      }
+      const met = text !== '' && hasRules(text, ref) === (expect === 'present');
+      if (met || Date.now() > deadline) return { met, text: linesFor(text, ref).filter((l) => !l.startsWith('#')).join('\n') };
+      await new Promise((r) => setTimeout(r, 250));
+    }
+  }
+}

@@ -1,0 +1,194 @@
+import type { Etcd3 } from 'etcd3';
+import type { Command, DemoClient, Outcome } from './client.js';
+import { describeKeys, serviceKeys } from './etcd-view.js';
+import type { Narrator } from './narrator.js';
+import type { RulesView } from './rules.js';
+
+export interface WalkthroughContext {
+  client: DemoClient;
+  narrator: Narrator;
+  etcd: Etcd3;
+  root: string;
+  rules: RulesView;
+  server: string;
+  /** The apiserver's own teaching log, when it runs in this process. */
+  apiserverLog?: string[];
+  /** How long to wait for proxy-sim. */
+  rulesTimeoutMs: number;
+  /** True when the rules are proxy-sim's sync output (with -X lines), not its whole rule set. */
+  rulesAreSyncs: boolean;
+}
+
+const NS = 'default';
+
+/** What `kubectl create service clusterip NAME --tcp=80:8080 [--clusterip=IP]` sends. */
+function createClusterIP(name: string, clusterIP?: string): Command {
+  const args = ['create', 'service', 'clusterip', name, ...(clusterIP === 'None' ? [] : ['--tcp=80:8080']), ...(clusterIP ? [`--clusterip=${clusterIP}`] : [])];
+  const spec: Record<string, unknown> = { selector: { app: name }, type: 'ClusterIP' };
+  if (clusterIP !== 'None') spec.ports = [{ name: '80-8080', protocol: 'TCP', port: 80, targetPort: 8080 }];
+  if (clusterIP) spec.clusterIP = clusterIP;
+  return { args, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/services`, body: { apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { app: name } }, spec }, success: `service/${name} created` } };
+}
+
+function applyManifest(kind: string, plural: string, obj: { metadata: { name: string } }, yaml: string): Command {
+  return { args: ['apply', '-f', '-'], stdin: yaml, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/${plural}`, body: obj, success: `${kind}/${obj.metadata.name} created` } };
+}
+
+async function step1(ctx: WalkthroughContext, command: Command, title: string): Promise<{ outcome: Outcome; logFrom: number; rulesFrom: number }> {
+  ctx.narrator.step(1, title);
+  ctx.narrator.command(`kubectl ${command.args.join(' ')}`);
+  if (command.stdin) ctx.narrator.block(command.stdin);
+  const logFrom = ctx.apiserverLog?.length ?? 0;
+  const rulesFrom = ctx.rules.mark();
+  const outcome = await ctx.client.run(command);
+  ctx.narrator.block(outcome.stdout + outcome.stderr);
+  return { outcome, logFrom, rulesFrom };
+}
+
+async function getService(ctx: WalkthroughContext, name: string): Promise<{ spec: { clusterIPs?: string[]; ipFamilies?: string[]; type?: string } } | undefined> {
+  const res = await fetch(`${ctx.server}/api/v1/namespaces/${NS}/services/${name}`);
+  return res.ok ? ((await res.json()) as never) : undefined;
+}
+
+/** Step 2: the apiserver's own log lines, or, when it runs elsewhere, what it stored. */
+async function step2(ctx: WalkthroughContext, name: string, logFrom: number): Promise<string[]> {
+  ctx.narrator.step(2, 'the apiserver decides');
+  const svc = await getService(ctx, name);
+  const ips = svc?.spec.clusterIPs ?? [];
+  if (ctx.apiserverLog) {
+    const lines = ctx.apiserverLog.slice(logFrom).filter((l) => /^step [23]\/4 /.test(l) && l.includes(`${NS}/${name}`) || l.startsWith('step 3/4 persist: one etcd transaction'));
+    ctx.narrator.block(lines.join('\n') || '(nothing logged)');
+  } else {
+    ctx.narrator.block(svc ? `clusterIPs ${JSON.stringify(ips)}, ipFamilies ${JSON.stringify(svc.spec.ipFamilies ?? [])}` : 'no Service stored');
+  }
+  return ips;
+}
+
+/** Step 3: the keys in etcd and their revisions; one transaction writes them at one revision. */
+async function step3(ctx: WalkthroughContext, name: string, ips: readonly string[]): Promise<void> {
+  ctx.narrator.step(3, 'what etcd now holds');
+  const keys = await serviceKeys(ctx.etcd, ctx.root, NS, name, ips);
+  ctx.narrator.block(describeKeys(keys));
+  const wanted = 1 + ips.filter((ip) => ip !== 'None').length;
+  ctx.narrator.check(keys.length === wanted, `the Service and its ${wanted - 1} IPAddress key(s) are stored`);
+  if (keys.length > 1) ctx.narrator.check(new Set(keys.map((k) => k.modRevision)).size === 1, 'they share one mod revision: one transaction wrote them');
+}
+
+/** Step 4: what proxy-sim printed about the Service. */
+async function step4(ctx: WalkthroughContext, name: string, rulesFrom: number, expect: 'present' | 'absent', what: string): Promise<string> {
+  ctx.narrator.step(4, 'proxy-sim writes the rules');
+  const ref = `${NS}/${name}`;
+  const { met, text } = await ctx.narrator.waiting('proxy-sim', ctx.rules.waitFor(ref, rulesFrom, expect, ctx.rulesTimeoutMs));
+  ctx.narrator.block(text || '(no rules)');
+  ctx.narrator.check(met, what);
+  return text;
+}
+
+export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
+  const n = ctx.narrator;
+
+  n.scenario(1, 'a plain ClusterIP Service, then its endpoints');
+  {
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('web'), 'kubectl creates the Service');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    const ips = await step2(ctx, 'web', logFrom);
+    n.check(ips.length === 1, `one clusterIP was allocated: ${ips[0] ?? 'none'}`);
+    await step3(ctx, 'web', ips);
+    const rules = await step4(ctx, 'web', rulesFrom, 'present', 'proxy-sim wrote rules for web');
+    n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
+    const endpoints = {
+      apiVersion: 'v1',
+      kind: 'Endpoints',
+      metadata: { name: 'web' },
+      subsets: [{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1' }, { ip: '10.244.2.7', nodeName: 'node-2' }], ports: [{ name: '80-8080', port: 8080, protocol: 'TCP' }] }],
+    };
+    const yaml = [
+      'apiVersion: v1',
+      'kind: Endpoints',
+      'metadata: {name: web}',
+      'subsets:',
+      '- addresses: [{ip: 10.244.1.5, nodeName: node-1}, {ip: 10.244.2.7, nodeName: node-2}]',
+      '  ports: [{name: 80-8080, port: 8080, protocol: TCP}]',
+      '',
+    ].join('\n');
+    const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds two endpoints (the apiserver mirrors them into an EndpointSlice)');
+    n.check(ep.outcome.code === 0, 'kubectl succeeded');
+    const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, 'present', 'proxy-sim rewrote the rules for web');
+    n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
+  }
+
+  n.scenario(2, 'a requested static IP');
+  {
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('static', '10.96.0.50'), 'kubectl asks for 10.96.0.50');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    const ips = await step2(ctx, 'static', logFrom);
+    n.check(ips[0] === '10.96.0.50', 'the apiserver honoured the request');
+    await step3(ctx, 'static', ips);
+    const rules = await step4(ctx, 'static', rulesFrom, 'present', 'proxy-sim wrote rules for static');
+    n.check(rules.includes('-d 10.96.0.50'), 'the rules match 10.96.0.50');
+  }
+
+  n.scenario(3, 'a request for an IP that is taken');
+  {
+    const { outcome } = await step1(ctx, createClusterIP('taken', '10.96.0.50'), 'kubectl asks for 10.96.0.50 again');
+    n.check(outcome.code !== 0 && outcome.stderr.includes('provided IP is already allocated'), "kubectl fails with upstream's error");
+    n.step(2, 'the apiserver refuses');
+    n.note('422 Invalid: the IPAddress key 10.96.0.50 already exists, so the create-if-absent transaction would fail; nothing was written.');
+    const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'taken', []);
+    n.step(3, 'what etcd now holds');
+    n.block(describeKeys(keys));
+    n.check(keys.length === 0, 'no Service named taken was stored');
+  }
+
+  n.scenario(4, 'a headless Service');
+  {
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('headless', 'None'), 'kubectl creates a Service with clusterIP None');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    const ips = await step2(ctx, 'headless', logFrom);
+    n.check(ips[0] === 'None', 'no IP was allocated');
+    await step3(ctx, 'headless', []);
+    await step4(ctx, 'headless', rulesFrom, 'absent', 'proxy-sim skips headless Services: no rules');
+  }
+
+  n.scenario(5, 'an ExternalName Service');
+  {
+    const command: Command = {
+      args: ['create', 'service', 'externalname', 'ext', '--external-name=example.com'],
+      http: { method: 'POST', path: `/api/v1/namespaces/${NS}/services`, body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', labels: { app: 'ext' } }, spec: { type: 'ExternalName', externalName: 'example.com', selector: { app: 'ext' } } }, success: 'service/ext created' },
+    };
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl creates an ExternalName Service');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    const ips = await step2(ctx, 'ext', logFrom);
+    n.check(ips.length === 0, 'ExternalName Services get no clusterIP');
+    await step3(ctx, 'ext', []);
+    await step4(ctx, 'ext', rulesFrom, 'absent', 'proxy-sim skips ExternalName Services: no rules');
+  }
+
+  n.scenario(6, 'a dual-stack Service');
+  {
+    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dual' }, spec: { ipFamilyPolicy: 'RequireDualStack', selector: { app: 'dual' }, ports: [{ port: 80, targetPort: 8080 }] } };
+    const yaml = ['apiVersion: v1', 'kind: Service', 'metadata: {name: dual}', 'spec:', '  ipFamilyPolicy: RequireDualStack', '  selector: {app: dual}', '  ports: [{port: 80, targetPort: 8080}]', ''].join('\n');
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, applyManifest('service', 'services', svc, yaml), 'kubectl applies a RequireDualStack Service');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    const ips = await step2(ctx, 'dual', logFrom);
+    n.check(ips.length === 2 && ips[1]!.includes(':'), 'one IPv4 and one IPv6 clusterIP');
+    await step3(ctx, 'dual', ips);
+    const rules = await step4(ctx, 'dual', rulesFrom, 'present', 'proxy-sim wrote rules for dual');
+    n.check(ips.every((ip) => rules.includes(`-d ${ip}`)), 'both families have rules (one proxier each)');
+  }
+
+  n.scenario(7, 'a deletion');
+  {
+    const command: Command = { args: ['delete', 'service', 'web'], http: { method: 'DELETE', path: `/api/v1/namespaces/${NS}/services/web`, success: 'service "web" deleted' } };
+    const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl deletes web');
+    n.check(outcome.code === 0, 'kubectl succeeded');
+    n.step(2, 'the apiserver releases');
+    if (ctx.apiserverLog) n.block(ctx.apiserverLog.slice(logFrom).filter((l) => l.includes('deleted in one etcd transaction')).join('\n'));
+    const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'web', []);
+    n.step(3, 'what etcd now holds');
+    n.block(describeKeys(keys));
+    n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
+    const rules = await step4(ctx, 'web', rulesFrom, 'absent', 'proxy-sim removed the rules for web');
+    if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
+  }
+}
