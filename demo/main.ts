@@ -67,6 +67,12 @@ The stack stays up. Try it yourself:
   kubectl get svc -o wide
   kubectl delete service mine
 
+or with curl:
+
+  curl -s -X POST ${server}/api/v1/namespaces/default/services -H 'Content-Type: application/json' \\
+    -d '{"metadata":{"name":"mine"},"spec":{"selector":{"app":"mine"},"ports":[{"port":80,"targetPort":8080}]}}'
+  curl -s ${server}/api/v1/namespaces/default/services/mine
+
 The apiserver's steps 2 and 3 and proxy-sim's rules (step 4) are printed below as they happen.
 Press Ctrl-C to stop.
 `);

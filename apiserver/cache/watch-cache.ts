@@ -126,6 +126,12 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
   }
 
   replace(items: KeyValue[], revision: number): void {
+    if (revision < this.current) {
+      // etcd went back in time (restored or wiped): no watch can resume across that.
+      this.closeAll('etcd revision went backwards');
+      this.window.length = 0;
+      this.current = 0;
+    }
     // A fresh list (start, or after a compaction): tell watchers what changed, as events.
     const next = new Map<string, T>();
     for (const kv of items) {

@@ -2,6 +2,8 @@ import { expect } from 'chai';
 import type { Etcd3 } from 'etcd3';
 import { PrefixReflector, type KeyValue, type WatchEvent } from './reflector.js';
 import { sharedClient, uniquePrefix } from '../testing/etcd.js';
+import { DisposableEtcd } from '../testing/disposable-etcd.js';
+import { connectEtcd } from './client.js';
 import { eventually } from '../testing/eventually.js';
 
 class Recorder {
@@ -57,12 +59,37 @@ describe('PrefixReflector (real etcd)', () => {
     const latest = Number((await client.get('x').exec()).header.revision);
     await client.put(`${prefix}/late`).value('y');
     await client.kv.compact({ revision: String(latest) });
-    const internals = reflector as unknown as { delivered: number; recover(w: unknown, e: Error, relist: boolean): void; watcher: unknown };
+    const internals = reflector as unknown as { delivered: number; recover(w: unknown, e: Error, how: { relist: boolean; cancel: boolean }): void; watcher: unknown };
     internals.delivered = stale;
-    internals.recover(internals.watcher, new Error('simulated disconnect'), false);
+    internals.recover(internals.watcher, new Error('simulated disconnect'), { relist: false, cancel: true });
     await eventually(() => expect(rec.replaced).to.equal(2));
     expect(rec.state.get(`${prefix}/late`)).to.equal('y');
     expect(rec.state.size).to.equal(6);
     reflector.stop();
+  });
+
+  it('re-lists after etcd comes back with its data lost (revisions start again)', async function () {
+    this.timeout(60_000);
+    const etcd = await DisposableEtcd.start();
+    const own = connectEtcd(etcd.endpoints);
+    try {
+      for (let i = 0; i < 20; i++) await own.put(`/lost/k${i}`).value(String(i));
+      const rec = new Recorder();
+      const reflector = new PrefixReflector(own, '/lost/', rec, { maxBackoffMs: 200 });
+      await reflector.start();
+      expect(rec.state.size).to.equal(20);
+      await etcd.kill();
+      etcd.wipe();
+      await etcd.restart();
+      await eventually(async () => {
+        await own.put('/lost/after').value('x');
+        expect(rec.replaced).to.be.greaterThan(1);
+        expect([...rec.state.keys()]).to.deep.equal(['/lost/after']);
+      }, 30_000, 500);
+      reflector.stop();
+    } finally {
+      own.close();
+      await etcd.destroy();
+    }
   });
 });

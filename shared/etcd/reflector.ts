@@ -39,7 +39,8 @@ export function toKeyValue(kv: IKeyValue): KeyValue {
  * The etcd3 client resumes a broken watch from the newest revision it has *seen in a header*,
  * which can be past events it never delivered. So this class tracks the revision it delivered
  * itself, drops the client's watcher on every disconnect, and watches again from there. A
- * cancelled watch (etcd cancels on compaction) is answered with a fresh list.
+ * cancelled watch (etcd cancels on compaction) is answered with a fresh list, and so is an etcd
+ * whose revision went backwards (restored or wiped).
  */
 export class PrefixReflector {
   private watcher: Watcher | undefined;
@@ -101,10 +102,17 @@ export class PrefixReflector {
       .watcher();
     this.watcher = watcher;
     watcher.on('data', (res) => this.onData(watcher, res));
-    watcher.on('disconnected', (err: Error) => this.recover(watcher, err, false));
+    // An etcd that lost its data restarts its revisions from 1: everything known is void.
+    watcher.on('connected', (res: IWatchResponse) => {
+      if (Number(res.header.revision) < this.delivered) {
+        this.recover(watcher, new Error(`etcd is at revision ${res.header.revision}, behind ${this.delivered}`), { relist: true, cancel: true });
+      }
+    });
+    watcher.on('disconnected', (err: Error) => this.recover(watcher, err, { relist: false, cancel: true }));
     // etcd cancels a watch whose start revision has been compacted away; it may cancel for
     // other reasons too, and a fresh list is the right answer to all of them.
-    watcher.on('error', (err: Error) => this.recover(watcher, err, true));
+    // After a cancel the client has already forgotten this watcher.
+    watcher.on('error', (err: Error) => this.recover(watcher, err, { relist: true, cancel: false }));
   }
 
   private onData(watcher: Watcher, res: IWatchResponse): void {
@@ -133,11 +141,13 @@ export class PrefixReflector {
     this.handler.apply(events, revision);
   }
 
-  private recover(watcher: Watcher, err: Error, relist: boolean): void {
+  /**
+   * Drops the watcher (cancelling it in the client, which after a disconnect would otherwise
+   * resume it from the wrong revision) and, after a backoff, watches again or re-lists.
+   */
+  private recover(watcher: Watcher, err: Error, { relist, cancel }: { relist: boolean; cancel: boolean }): void {
     if (watcher !== this.watcher || this.stopped) return;
-    // After a cancel the client has already forgotten this watcher; after a disconnect it
-    // still holds it and would resume it from the wrong revision.
-    this.dropWatcher(!relist);
+    this.dropWatcher(cancel);
     const delay = this.nextBackoff();
     this.options.log?.(
       `watch ${this.prefix} ${relist ? 'cancelled' : 'disconnected'} (${describe(err)}); ` +

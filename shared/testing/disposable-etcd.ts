@@ -59,6 +59,11 @@ export class DisposableEtcd {
     await exited;
   }
 
+  /** Deletes the data while stopped: the next start is an empty etcd at revision 1. */
+  wipe(): void {
+    rmSync(join(this.dataDir, 'data'), { recursive: true, force: true });
+  }
+
   pause(): void {
     this.child?.kill('SIGSTOP');
   }
