@@ -22,6 +22,8 @@ ENV NODE_ENV=production
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules node_modules
 COPY --from=build /app/dist dist
+# Where proxy-sim keeps its rules file; a volume mounted here inherits the owner.
+RUN ["node", "-e", "require('fs').mkdirSync('/var/lib/clusterip-lab', { recursive: true }); require('fs').chownSync('/var/lib/clusterip-lab', 1000, 1000)"]
 USER 1000:1000
 ENTRYPOINT ["node"]
 CMD ["dist/apiserver/main.js", "--help"]

@@ -66,9 +66,24 @@ export class CapturedRules implements RulesView {
   }
 }
 
-/** proxy-sim in another container: the whole rule set it keeps in its --output-file. */
+/**
+ * proxy-sim in another container: the whole rule set it keeps in its --output-file (on a
+ * dual-stack node, one file per family: FILE.ipv4 and FILE.ipv6).
+ */
 export class RulesFile implements RulesView {
   constructor(private readonly path: string) {}
+
+  private read(): string {
+    return [this.path, `${this.path}.ipv4`, `${this.path}.ipv6`]
+      .map((p) => {
+        try {
+          return readFileSync(p, 'utf8');
+        } catch {
+          return '';
+        }
+      })
+      .join('');
+  }
 
   mark(): number {
     return 0;
@@ -77,12 +92,7 @@ export class RulesFile implements RulesView {
   async waitFor(ref: string, _since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
-      let text = '';
-      try {
-        text = readFileSync(this.path, 'utf8');
-      } catch {
-        // not written yet
-      }
+      const text = this.read();
       const met = text !== '' && hasRules(text, ref) === (expect === 'present');
       if (met || Date.now() > deadline) return { met, text: linesFor(text, ref).filter((l) => !l.startsWith('#')).join('\n') };
       await new Promise((r) => setTimeout(r, 250));
