@@ -7,14 +7,12 @@ FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --ignore-scripts --no-audit --no-fund
-COPY tsconfig.json ./
+COPY tsconfig.json tsconfig.build.json ./
 COPY apiserver apiserver
 COPY proxy-sim proxy-sim
 COPY shared shared
 COPY demo demo
-COPY e2e e2e
-COPY bench bench
-RUN npm run build && npm prune --omit=dev --ignore-scripts
+RUN npx tsc -p tsconfig.build.json && npm prune --omit=dev --ignore-scripts
 
 FROM ${NODE_IMAGE}
 WORKDIR /app

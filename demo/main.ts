@@ -1,4 +1,5 @@
-import { mkdirSync } from 'node:fs';
+import { accessSync, constants, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
 import { connectEtcd, parseEndpoints } from '../shared/etcd/client.js';
@@ -38,9 +39,7 @@ try {
   const { server, etcdEndpoints, rules, local } = opts.apiserver ? remote() : await startLocal();
   const etcd = connectEtcd(etcdEndpoints);
   cleanups.push(async () => etcd.close());
-  const kubeconfigDir = resolve('.cache');
-  mkdirSync(kubeconfigDir, { recursive: true });
-  const kubeconfig = join(kubeconfigDir, 'kubeconfig');
+  const kubeconfig = join(writableDir(resolve('.cache')), 'kubeconfig');
   writeKubeconfig(kubeconfig, server);
   const client: DemoClient = kubectlAvailable() ? new Kubectl(kubeconfig) : new HttpClient(server);
 
@@ -151,6 +150,17 @@ async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; 
   cleanups.push(() => proxy.stop());
   narrator.note('proxy-sim: watching etcd as node-1 (IPv4 and IPv6)');
   return { server: apiserver.url, etcdEndpoints: etcdHandle.endpoints, rules, local: true };
+}
+
+/** The directory if it can be made and written, else the system's temporary directory. */
+function writableDir(dir: string): string {
+  try {
+    mkdirSync(dir, { recursive: true });
+    accessSync(dir, constants.W_OK);
+    return dir;
+  } catch {
+    return tmpdir();
+  }
 }
 
 async function portTaken(port: number): Promise<boolean> {

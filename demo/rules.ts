@@ -5,10 +5,23 @@ export interface RulesView {
   /** A point in proxy-sim's output; later waits only look at what came after it. */
   mark(): number;
   /**
-   * Waits until proxy-sim's rules hold lines for the Service (`present`) or hold none (`absent`),
-   * and returns what it printed about it since the mark.
+   * Waits until proxy-sim's rules for the Service are as wanted (there or gone, holding some
+   * texts), and returns what it printed about it since the mark.
    */
-  waitFor(ref: string, since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }>;
+  waitFor(ref: string, since: number, want: Want, timeoutMs: number): Promise<{ met: boolean; text: string }>;
+}
+
+export interface Want {
+  present: boolean;
+  /** Texts the Service's rules must include. */
+  contains?: string[];
+}
+
+/** Whether a whole rule set holds what is wanted of one Service. */
+function satisfies(ruleset: string, ref: string, want: Want): boolean {
+  const lines = linesFor(ruleset, ref);
+  const text = lines.join('\n');
+  return lines.some((l) => l.startsWith('-A ')) === want.present && (want.contains ?? []).every((c) => text.includes(c));
 }
 
 /** Lines of a restore text that belong to one Service: its rules, its chains, and deleted chains. */
@@ -29,8 +42,6 @@ export function linesFor(text: string, ref: string): string[] {
   );
 }
 
-const hasRules = (text: string, ref: string) => linesFor(text, ref).some((l) => l.startsWith('-A '));
-
 /** Longer than the walkthrough's --iptables-min-sync-period. */
 const SETTLE_MS = 1500;
 
@@ -48,15 +59,15 @@ export class CapturedRules implements RulesView {
     return this.syncs.length;
   }
 
-  async waitFor(ref: string, since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }> {
+  async waitFor(ref: string, since: number, want: Want, timeoutMs: number): Promise<{ met: boolean; text: string }> {
     const started = Date.now();
     const deadline = started + timeoutMs;
     for (;;) {
       const printed = this.syncs.slice(since).filter((s) => s.split('\n', 1)[0]!.includes(ref));
       // A Service that never gets rules (headless, ExternalName) never triggers a sync either, as
       // in kube-proxy; absence is then judged once a sync period has had time to pass.
-      const settled = printed.length > 0 || (expect === 'absent' && Date.now() - started > SETTLE_MS);
-      const met = settled && hasRules(this.fullRuleset(), ref) === (expect === 'present');
+      const settled = printed.length > 0 || (!want.present && Date.now() - started > SETTLE_MS);
+      const met = settled && satisfies(this.fullRuleset(), ref, want);
       if (met || Date.now() > deadline) {
         const text = printed.map((s) => linesFor(s, ref).filter((l) => l !== '').join('\n')).join('\n');
         return { met, text };
@@ -89,11 +100,11 @@ export class RulesFile implements RulesView {
     return 0;
   }
 
-  async waitFor(ref: string, _since: number, expect: 'present' | 'absent', timeoutMs: number): Promise<{ met: boolean; text: string }> {
+  async waitFor(ref: string, _since: number, want: Want, timeoutMs: number): Promise<{ met: boolean; text: string }> {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const text = this.read();
-      const met = text !== '' && hasRules(text, ref) === (expect === 'present');
+      const met = text !== '' && satisfies(text, ref, want);
       if (met || Date.now() > deadline) return { met, text: linesFor(text, ref).filter((l) => !l.startsWith('#')).join('\n') };
       await new Promise((r) => setTimeout(r, 250));
     }

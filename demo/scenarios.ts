@@ -2,7 +2,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Command, DemoClient, Outcome } from './client.js';
 import { describeKeys, serviceKeys } from './etcd-view.js';
 import type { Narrator } from './narrator.js';
-import type { RulesView } from './rules.js';
+import type { RulesView, Want } from './rules.js';
 
 export interface WalkthroughContext {
   client: DemoClient;
@@ -75,10 +75,10 @@ async function step3(ctx: WalkthroughContext, name: string, ips: readonly string
 }
 
 /** Step 4: what proxy-sim printed about the Service. */
-async function step4(ctx: WalkthroughContext, name: string, rulesFrom: number, expect: 'present' | 'absent', what: string): Promise<string> {
+async function step4(ctx: WalkthroughContext, name: string, rulesFrom: number, want: Want, what: string): Promise<string> {
   ctx.narrator.step(4, 'proxy-sim writes the rules');
   const ref = `${NS}/${name}`;
-  const { met, text } = await ctx.narrator.waiting('proxy-sim', ctx.rules.waitFor(ref, rulesFrom, expect, ctx.rulesTimeoutMs));
+  const { met, text } = await ctx.narrator.waiting('proxy-sim', ctx.rules.waitFor(ref, rulesFrom, want, ctx.rulesTimeoutMs));
   ctx.narrator.block(text || '(no rules)');
   ctx.narrator.check(met, what);
   return text;
@@ -94,7 +94,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     const ips = await step2(ctx, 'web', logFrom);
     n.check(ips.length === 1, `one clusterIP was allocated: ${ips[0] ?? 'none'}`);
     await step3(ctx, 'web', ips);
-    const rules = await step4(ctx, 'web', rulesFrom, 'present', 'proxy-sim wrote rules for web');
+    const rules = await step4(ctx, 'web', rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for web');
     n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
     const endpoints = {
       apiVersion: 'v1',
@@ -113,7 +113,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     ].join('\n');
     const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds two endpoints (the apiserver mirrors them into an EndpointSlice)');
     n.check(ep.outcome.code === 0, 'kubectl succeeded');
-    const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, 'present', 'proxy-sim rewrote the rules for web');
+    const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.1.5:8080'] }, 'proxy-sim rewrote the rules for web');
     n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
   }
 
@@ -124,7 +124,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     const ips = await step2(ctx, 'static', logFrom);
     n.check(ips[0] === '10.96.0.50', 'the apiserver honoured the request');
     await step3(ctx, 'static', ips);
-    const rules = await step4(ctx, 'static', rulesFrom, 'present', 'proxy-sim wrote rules for static');
+    const rules = await step4(ctx, 'static', rulesFrom, { present: true, contains: ['-d 10.96.0.50'] }, 'proxy-sim wrote rules for static');
     n.check(rules.includes('-d 10.96.0.50'), 'the rules match 10.96.0.50');
   }
 
@@ -147,7 +147,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     const ips = await step2(ctx, 'headless', logFrom);
     n.check(ips[0] === 'None', 'no IP was allocated');
     await step3(ctx, 'headless', []);
-    await step4(ctx, 'headless', rulesFrom, 'absent', 'proxy-sim skips headless Services: no rules');
+    await step4(ctx, 'headless', rulesFrom, { present: false }, 'proxy-sim skips headless Services: no rules');
   }
 
   n.scenario(5, 'an ExternalName Service');
@@ -161,7 +161,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     const ips = await step2(ctx, 'ext', logFrom);
     n.check(ips.length === 0, 'ExternalName Services get no clusterIP');
     await step3(ctx, 'ext', []);
-    await step4(ctx, 'ext', rulesFrom, 'absent', 'proxy-sim skips ExternalName Services: no rules');
+    await step4(ctx, 'ext', rulesFrom, { present: false }, 'proxy-sim skips ExternalName Services: no rules');
   }
 
   n.scenario(6, 'a dual-stack Service');
@@ -173,7 +173,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     const ips = await step2(ctx, 'dual', logFrom);
     n.check(ips.length === 2 && ips[1]!.includes(':'), 'one IPv4 and one IPv6 clusterIP');
     await step3(ctx, 'dual', ips);
-    const rules = await step4(ctx, 'dual', rulesFrom, 'present', 'proxy-sim wrote rules for dual');
+    const rules = await step4(ctx, 'dual', rulesFrom, { present: true, contains: ips.map((ip) => `-d ${ip}`) }, 'proxy-sim wrote rules for dual');
     n.check(ips.every((ip) => rules.includes(`-d ${ip}`)), 'both families have rules (one proxier each)');
   }
 
@@ -188,7 +188,7 @@ export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
     n.step(3, 'what etcd now holds');
     n.block(describeKeys(keys));
     n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
-    const rules = await step4(ctx, 'web', rulesFrom, 'absent', 'proxy-sim removed the rules for web');
+    const rules = await step4(ctx, 'web', rulesFrom, { present: false }, 'proxy-sim removed the rules for web');
     if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
   }
 }
