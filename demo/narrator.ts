@@ -6,8 +6,12 @@ export class Narrator {
   readonly color: boolean;
   failures = 0;
 
-  constructor(private readonly write: (text: string) => void = (t) => process.stdout.write(t)) {
-    this.color = !!process.stdout.isTTY && !process.env.NO_COLOR;
+  constructor(
+    private readonly write: (text: string) => void = (t) => process.stdout.write(t),
+    /** Tests want a failed check to stop the scenario with its message. */
+    private readonly throwOnFailure = false,
+  ) {
+    this.color = !!process.stdout.isTTY && !process.env.NO_COLOR && !throwOnFailure;
   }
 
   private paint(code: string, text: string): string {
@@ -39,6 +43,7 @@ export class Narrator {
   check(ok: boolean, what: string): void {
     if (!ok) this.failures++;
     this.write(`  ${ok ? this.paint('32', 'ok') : this.paint('31', 'FAILED')}: ${what}\n`);
+    if (!ok && this.throwOnFailure) throw new Error(`check failed: ${what}`);
   }
 
   /** Shows a wait that may take a while, with a dot per second. */

@@ -34,6 +34,8 @@ function applyManifest(kind: string, plural: string, obj: { metadata: { name: st
   return { args: ['apply', '-f', '-'], stdin: yaml, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/${plural}`, body: obj, success: `${kind}/${obj.metadata.name} created` } };
 }
 
+const succeeded = (o: Outcome, printed: string) => o.code === 0 && o.stdout.trim() === printed;
+
 async function step1(ctx: WalkthroughContext, command: Command, title: string): Promise<{ outcome: Outcome; logFrom: number; rulesFrom: number }> {
   ctx.narrator.step(1, title);
   ctx.narrator.command(`kubectl ${command.args.join(' ')}`);
@@ -84,111 +86,144 @@ async function step4(ctx: WalkthroughContext, name: string, rulesFrom: number, w
   return text;
 }
 
+/** One scenario of the walkthrough; the demo narrates them in order and the e2e tests assert them. */
+export interface Scenario {
+  title: string;
+  run(ctx: WalkthroughContext): Promise<void>;
+}
+
+/** In order: later scenarios use what earlier ones created (the taken IP, the deleted Service). */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    title: 'a plain ClusterIP Service, then its endpoints',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('web'), 'kubectl creates the Service');
+      n.check(succeeded(outcome, 'service/web created'), 'kubectl printed: service/web created');
+      const ips = await step2(ctx, 'web', logFrom);
+      n.check(ips.length === 1, `one clusterIP was allocated: ${ips[0] ?? 'none'}`);
+      await step3(ctx, 'web', ips);
+      const rules = await step4(ctx, 'web', rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for web');
+      n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
+      const endpoints = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'web' },
+        subsets: [{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1' }, { ip: '10.244.2.7', nodeName: 'node-2' }], ports: [{ name: '80-8080', port: 8080, protocol: 'TCP' }] }],
+      };
+      const yaml = [
+        'apiVersion: v1',
+        'kind: Endpoints',
+        'metadata: {name: web}',
+        'subsets:',
+        '- addresses: [{ip: 10.244.1.5, nodeName: node-1}, {ip: 10.244.2.7, nodeName: node-2}]',
+        '  ports: [{name: 80-8080, port: 8080, protocol: TCP}]',
+        '',
+      ].join('\n');
+      const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds two endpoints (the apiserver mirrors them into an EndpointSlice)');
+      n.check(succeeded(ep.outcome, 'endpoints/web created'), 'kubectl printed: endpoints/web created');
+      const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.1.5:8080'] }, 'proxy-sim rewrote the rules for web');
+      n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
+    
+    },
+  },
+  {
+    title: 'a requested static IP',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('static', '10.96.0.50'), 'kubectl asks for 10.96.0.50');
+      n.check(succeeded(outcome, 'service/static created'), 'kubectl printed: service/static created');
+      const ips = await step2(ctx, 'static', logFrom);
+      n.check(ips[0] === '10.96.0.50', 'the apiserver honoured the request');
+      await step3(ctx, 'static', ips);
+      const rules = await step4(ctx, 'static', rulesFrom, { present: true, contains: ['-d 10.96.0.50'] }, 'proxy-sim wrote rules for static');
+      n.check(rules.includes('-d 10.96.0.50'), 'the rules match 10.96.0.50');
+    
+    },
+  },
+  {
+    title: 'a request for an IP that is taken',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const { outcome } = await step1(ctx, createClusterIP('taken', '10.96.0.50'), 'kubectl asks for 10.96.0.50 again');
+      n.check(outcome.code !== 0 && outcome.stderr.includes('provided IP is already allocated'), "kubectl fails with upstream's error");
+      n.step(2, 'the apiserver refuses');
+      n.note('422 Invalid: the IPAddress key 10.96.0.50 already exists, so the create-if-absent transaction would fail; nothing was written.');
+      const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'taken', []);
+      n.step(3, 'what etcd now holds');
+      n.block(describeKeys(keys));
+      n.check(keys.length === 0, 'no Service named taken was stored');
+    
+    },
+  },
+  {
+    title: 'a headless Service',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('headless', 'None'), 'kubectl creates a Service with clusterIP None');
+      n.check(succeeded(outcome, 'service/headless created'), 'kubectl printed: service/headless created');
+      const ips = await step2(ctx, 'headless', logFrom);
+      n.check(ips[0] === 'None', 'no IP was allocated');
+      await step3(ctx, 'headless', []);
+      await step4(ctx, 'headless', rulesFrom, { present: false }, 'proxy-sim skips headless Services: no rules');
+    
+    },
+  },
+  {
+    title: 'an ExternalName Service',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const command: Command = {
+        args: ['create', 'service', 'externalname', 'ext', '--external-name=example.com'],
+        http: { method: 'POST', path: `/api/v1/namespaces/${NS}/services`, body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', labels: { app: 'ext' } }, spec: { type: 'ExternalName', externalName: 'example.com', selector: { app: 'ext' } } }, success: 'service/ext created' },
+      };
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl creates an ExternalName Service');
+      n.check(succeeded(outcome, 'service/ext created'), 'kubectl printed: service/ext created');
+      const ips = await step2(ctx, 'ext', logFrom);
+      n.check(ips.length === 0, 'ExternalName Services get no clusterIP');
+      await step3(ctx, 'ext', []);
+      await step4(ctx, 'ext', rulesFrom, { present: false }, 'proxy-sim skips ExternalName Services: no rules');
+    
+    },
+  },
+  {
+    title: 'a dual-stack Service',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dual' }, spec: { ipFamilyPolicy: 'RequireDualStack', selector: { app: 'dual' }, ports: [{ port: 80, targetPort: 8080 }] } };
+      const yaml = ['apiVersion: v1', 'kind: Service', 'metadata: {name: dual}', 'spec:', '  ipFamilyPolicy: RequireDualStack', '  selector: {app: dual}', '  ports: [{port: 80, targetPort: 8080}]', ''].join('\n');
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, applyManifest('service', 'services', svc, yaml), 'kubectl applies a RequireDualStack Service');
+      n.check(succeeded(outcome, 'service/dual created'), 'kubectl printed: service/dual created');
+      const ips = await step2(ctx, 'dual', logFrom);
+      n.check(ips.length === 2 && ips[1]!.includes(':'), 'one IPv4 and one IPv6 clusterIP');
+      await step3(ctx, 'dual', ips);
+      const rules = await step4(ctx, 'dual', rulesFrom, { present: true, contains: ips.map((ip) => `-d ${ip}`) }, 'proxy-sim wrote rules for dual');
+      n.check(ips.every((ip) => rules.includes(`-d ${ip}`)), 'both families have rules (one proxier each)');
+    
+    },
+  },
+  {
+    title: 'a deletion',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const command: Command = { args: ['delete', 'service', 'web'], http: { method: 'DELETE', path: `/api/v1/namespaces/${NS}/services/web`, success: 'service "web" deleted' } };
+      const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl deletes web');
+      n.check(succeeded(outcome, 'service "web" deleted'), 'kubectl printed: service "web" deleted');
+      n.step(2, 'the apiserver releases');
+      if (ctx.apiserverLog) n.block(ctx.apiserverLog.slice(logFrom).filter((l) => l.includes('deleted in one etcd transaction')).join('\n'));
+      const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'web', []);
+      n.step(3, 'what etcd now holds');
+      n.block(describeKeys(keys));
+      n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
+      const rules = await step4(ctx, 'web', rulesFrom, { present: false }, 'proxy-sim removed the rules for web');
+      if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
+    },
+  },
+];
+
 export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
-  const n = ctx.narrator;
-
-  n.scenario(1, 'a plain ClusterIP Service, then its endpoints');
-  {
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('web'), 'kubectl creates the Service');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    const ips = await step2(ctx, 'web', logFrom);
-    n.check(ips.length === 1, `one clusterIP was allocated: ${ips[0] ?? 'none'}`);
-    await step3(ctx, 'web', ips);
-    const rules = await step4(ctx, 'web', rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for web');
-    n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
-    const endpoints = {
-      apiVersion: 'v1',
-      kind: 'Endpoints',
-      metadata: { name: 'web' },
-      subsets: [{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1' }, { ip: '10.244.2.7', nodeName: 'node-2' }], ports: [{ name: '80-8080', port: 8080, protocol: 'TCP' }] }],
-    };
-    const yaml = [
-      'apiVersion: v1',
-      'kind: Endpoints',
-      'metadata: {name: web}',
-      'subsets:',
-      '- addresses: [{ip: 10.244.1.5, nodeName: node-1}, {ip: 10.244.2.7, nodeName: node-2}]',
-      '  ports: [{name: 80-8080, port: 8080, protocol: TCP}]',
-      '',
-    ].join('\n');
-    const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds two endpoints (the apiserver mirrors them into an EndpointSlice)');
-    n.check(ep.outcome.code === 0, 'kubectl succeeded');
-    const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.1.5:8080'] }, 'proxy-sim rewrote the rules for web');
-    n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
-  }
-
-  n.scenario(2, 'a requested static IP');
-  {
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('static', '10.96.0.50'), 'kubectl asks for 10.96.0.50');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    const ips = await step2(ctx, 'static', logFrom);
-    n.check(ips[0] === '10.96.0.50', 'the apiserver honoured the request');
-    await step3(ctx, 'static', ips);
-    const rules = await step4(ctx, 'static', rulesFrom, { present: true, contains: ['-d 10.96.0.50'] }, 'proxy-sim wrote rules for static');
-    n.check(rules.includes('-d 10.96.0.50'), 'the rules match 10.96.0.50');
-  }
-
-  n.scenario(3, 'a request for an IP that is taken');
-  {
-    const { outcome } = await step1(ctx, createClusterIP('taken', '10.96.0.50'), 'kubectl asks for 10.96.0.50 again');
-    n.check(outcome.code !== 0 && outcome.stderr.includes('provided IP is already allocated'), "kubectl fails with upstream's error");
-    n.step(2, 'the apiserver refuses');
-    n.note('422 Invalid: the IPAddress key 10.96.0.50 already exists, so the create-if-absent transaction would fail; nothing was written.');
-    const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'taken', []);
-    n.step(3, 'what etcd now holds');
-    n.block(describeKeys(keys));
-    n.check(keys.length === 0, 'no Service named taken was stored');
-  }
-
-  n.scenario(4, 'a headless Service');
-  {
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, createClusterIP('headless', 'None'), 'kubectl creates a Service with clusterIP None');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    const ips = await step2(ctx, 'headless', logFrom);
-    n.check(ips[0] === 'None', 'no IP was allocated');
-    await step3(ctx, 'headless', []);
-    await step4(ctx, 'headless', rulesFrom, { present: false }, 'proxy-sim skips headless Services: no rules');
-  }
-
-  n.scenario(5, 'an ExternalName Service');
-  {
-    const command: Command = {
-      args: ['create', 'service', 'externalname', 'ext', '--external-name=example.com'],
-      http: { method: 'POST', path: `/api/v1/namespaces/${NS}/services`, body: { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ext', labels: { app: 'ext' } }, spec: { type: 'ExternalName', externalName: 'example.com', selector: { app: 'ext' } } }, success: 'service/ext created' },
-    };
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl creates an ExternalName Service');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    const ips = await step2(ctx, 'ext', logFrom);
-    n.check(ips.length === 0, 'ExternalName Services get no clusterIP');
-    await step3(ctx, 'ext', []);
-    await step4(ctx, 'ext', rulesFrom, { present: false }, 'proxy-sim skips ExternalName Services: no rules');
-  }
-
-  n.scenario(6, 'a dual-stack Service');
-  {
-    const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'dual' }, spec: { ipFamilyPolicy: 'RequireDualStack', selector: { app: 'dual' }, ports: [{ port: 80, targetPort: 8080 }] } };
-    const yaml = ['apiVersion: v1', 'kind: Service', 'metadata: {name: dual}', 'spec:', '  ipFamilyPolicy: RequireDualStack', '  selector: {app: dual}', '  ports: [{port: 80, targetPort: 8080}]', ''].join('\n');
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, applyManifest('service', 'services', svc, yaml), 'kubectl applies a RequireDualStack Service');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    const ips = await step2(ctx, 'dual', logFrom);
-    n.check(ips.length === 2 && ips[1]!.includes(':'), 'one IPv4 and one IPv6 clusterIP');
-    await step3(ctx, 'dual', ips);
-    const rules = await step4(ctx, 'dual', rulesFrom, { present: true, contains: ips.map((ip) => `-d ${ip}`) }, 'proxy-sim wrote rules for dual');
-    n.check(ips.every((ip) => rules.includes(`-d ${ip}`)), 'both families have rules (one proxier each)');
-  }
-
-  n.scenario(7, 'a deletion');
-  {
-    const command: Command = { args: ['delete', 'service', 'web'], http: { method: 'DELETE', path: `/api/v1/namespaces/${NS}/services/web`, success: 'service "web" deleted' } };
-    const { outcome, logFrom, rulesFrom } = await step1(ctx, command, 'kubectl deletes web');
-    n.check(outcome.code === 0, 'kubectl succeeded');
-    n.step(2, 'the apiserver releases');
-    if (ctx.apiserverLog) n.block(ctx.apiserverLog.slice(logFrom).filter((l) => l.includes('deleted in one etcd transaction')).join('\n'));
-    const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'web', []);
-    n.step(3, 'what etcd now holds');
-    n.block(describeKeys(keys));
-    n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
-    const rules = await step4(ctx, 'web', rulesFrom, { present: false }, 'proxy-sim removed the rules for web');
-    if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
+  for (const [i, scenario] of SCENARIOS.entries()) {
+    ctx.narrator.scenario(i + 1, scenario.title);
+    await scenario.run(ctx);
   }
 }

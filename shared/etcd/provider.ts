@@ -15,12 +15,16 @@ export interface EtcdHandle {
   source: EtcdSource;
   /** What was started, for people reading the logs. */
   description: string;
+  /** Stops etcd and starts it again on the same data and ports (not for ETCD_ENDPOINTS). */
+  restart?(): Promise<void>;
   stop(): Promise<void>;
 }
 
 export interface ProvideOptions {
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
+  /** Only a container will do (tests of the Testcontainers path): no ETCD_ENDPOINTS, no binary. */
+  requireDocker?: boolean;
 }
 
 /**
@@ -35,12 +39,12 @@ export async function provideEtcd(options: ProvideOptions = {}): Promise<EtcdHan
   const env = options.env ?? process.env;
   const log = options.log ?? (() => undefined);
 
-  if (env.ETCD_ENDPOINTS) {
+  if (env.ETCD_ENDPOINTS && !options.requireDocker) {
     const endpoints = env.ETCD_ENDPOINTS.split(',').map((e) => e.trim()).filter(Boolean);
     return { endpoints, source: 'env', description: `etcd at ${endpoints.join(',')} (ETCD_ENDPOINTS)`, stop: async () => undefined };
   }
 
-  const dockerExpected = env.CI === 'true' && Boolean(env.ETCD_IMAGE);
+  const dockerExpected = options.requireDocker || (env.CI === 'true' && Boolean(env.ETCD_IMAGE));
   if (await dockerAnswers()) {
     try {
       return await startContainer(env.ETCD_IMAGE || DEFAULT_ETCD_IMAGE, log);
@@ -49,7 +53,11 @@ export async function provideEtcd(options: ProvideOptions = {}): Promise<EtcdHan
       log(`could not start etcd in Docker (${err instanceof Error ? err.message : String(err)}); trying an etcd binary`);
     }
   } else if (dockerExpected) {
-    throw new Error('CI=true and ETCD_IMAGE is set, but no Docker engine answers: refusing to fall back to an etcd binary');
+    throw new Error(
+      options.requireDocker
+        ? 'no Docker engine answers, and this needs etcd in a container'
+        : 'CI=true and ETCD_IMAGE is set, but no Docker engine answers: refusing to fall back to an etcd binary',
+    );
   }
 
   let bin = findBinary(env);
@@ -91,6 +99,10 @@ async function startContainer(image: string, log: (line: string) => void): Promi
     endpoints: [client],
     source: 'docker',
     description: `etcd container ${container.getId().slice(0, 12)} (${image}) on ${client}`,
+    restart: async () => {
+      await container.restart({ timeout: 2000 });
+      await waitForHealth(client, 60_000);
+    },
     stop: async () => {
       await container.stop({ timeout: 2000 });
     },
@@ -137,15 +149,26 @@ async function startBinary(bin: string, log: (line: string) => void): Promise<Et
   const client = `http://127.0.0.1:${clientPort}`;
   const peer = `http://127.0.0.1:${peerPort}`;
   log(`starting ${bin} on ${client} (data in ${dataDir})`);
-  const child = spawn(bin, etcdArgs(join(dataDir, 'data'), client, peer), { stdio: ['ignore', 'ignore', 'pipe'] });
-  child.stderr?.pipe(createWriteStream(join(dataDir, 'etcd.log')));
+  let child: ChildProcess;
+  const spawnEtcd = async () => {
+    child = spawn(bin, etcdArgs(join(dataDir, 'data'), client, peer), { stdio: ['ignore', 'ignore', 'pipe'] });
+    child.stderr?.pipe(createWriteStream(join(dataDir, 'etcd.log'), { flags: 'a' }));
+    await Promise.race([waitForHealth(client, 30_000), exited(child)]);
+  };
+  const kill = async () => {
+    if (child.exitCode !== null || child.signalCode !== null) return;
+    const gone = new Promise((r) => child.once('exit', r));
+    child.kill('SIGTERM');
+    await Promise.race([gone, new Promise((r) => setTimeout(r, 3000))]);
+    if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+  };
   const cleanup = () => {
     if (child.exitCode === null) child.kill('SIGKILL');
     rmSync(dataDir, { recursive: true, force: true });
   };
   process.once('exit', cleanup);
   try {
-    await Promise.race([waitForHealth(client, 30_000), exited(child)]);
+    await spawnEtcd();
   } catch (err) {
     cleanup();
     throw err;
@@ -153,11 +176,14 @@ async function startBinary(bin: string, log: (line: string) => void): Promise<Et
   return {
     endpoints: [client],
     source: 'binary',
-    description: `etcd process ${child.pid} (${bin}) on ${client}`,
+    description: `etcd process ${child!.pid} (${bin}) on ${client}`,
+    restart: async () => {
+      await kill();
+      await spawnEtcd();
+    },
     stop: async () => {
       process.removeListener('exit', cleanup);
-      child.kill('SIGTERM');
-      await Promise.race([exited(child).catch(() => undefined), new Promise((r) => setTimeout(r, 3000))]);
+      await kill();
       cleanup();
     },
   };
