@@ -63,6 +63,27 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect((await call(server.url, 'GET', '/healthz')).status).to.equal(200);
   });
 
+  it('a JSON patch that cannot apply is upstream\'s bare 422, which kubectl prints as "The request is invalid"', async () => {
+    await call(server.url, 'POST', path, service('jp'));
+    const res = await call(server.url, 'PATCH', `${path}/jp`, [{ op: 'test', path: '/spec/type', value: 'NodePort' }], 'application/json-patch+json');
+    expect(res.status).to.equal(422);
+    expect(res.body).to.deep.equal({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message: 'the server rejected our request due to an error in our request',
+      reason: 'Invalid',
+      details: {},
+      code: 422,
+    });
+    const ops = Array.from({ length: 10_001 }, () => ({ op: 'test', path: '/kind', value: 'Service' }));
+    const big = await call(server.url, 'PATCH', `${path}/jp`, ops, 'application/json-patch+json');
+    expect(big.status).to.equal(413);
+    expect(big.body).to.include({ reason: 'RequestEntityTooLarge', message: 'Request entity too large: The allowed maximum operations in a JSON patch is 10000, got 10001' });
+    expect(big.body).to.not.have.property('details');
+  });
+
   it('404 Status for unknown paths', async () => {
     const res = await call(server.url, 'GET', '/api/v1/nothings');
     expect(res.status).to.equal(404);

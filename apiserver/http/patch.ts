@@ -76,24 +76,23 @@ export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObjec
   }
 }
 
-/** How upstream's patch handler answers each kind of patch failure. */
+/**
+ * How upstream's patch handler answers each kind of patch failure. A patch that cannot apply is
+ * NewGenericServerResponse(422): a fixed message and empty details, so the reason is lost (kubectl
+ * prints "The request is invalid: the server rejected our request ..."); errors it does not
+ * classify reach the client as a bare Status with the error text and no reason.
+ */
 function patchStatus(err: PatchError): StatusError {
-  if (err.code === 400) return badRequest(err.message);
-  const reason = err.code === 422 ? 'Invalid' : err.code === 413 ? 'RequestEntityTooLarge' : 'InternalError';
-  const message =
-    err.code === 422
-      ? 'the server rejected our request due to an error in our request'
-      : err.code === 413
-        ? err.message
-        : `Internal error occurred: ${err.message}`;
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    details: { causes: [{ reason: 'UnexpectedServerResponse', message: err.message }] },
-    code: err.code,
-  });
+  const status = (code: number, message: string, extra: { reason?: string; details?: Record<string, never> } = {}) =>
+    new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...extra, code });
+  switch (err.code) {
+    case 400:
+      return badRequest(err.message);
+    case 413:
+      return status(413, `Request entity too large: ${err.message}`, { reason: 'RequestEntityTooLarge' });
+    case 422:
+      return status(422, 'the server rejected our request due to an error in our request', { reason: 'Invalid', details: {} });
+    case 500:
+      return status(500, err.message);
+  }
 }
