@@ -84,6 +84,75 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect(big.body).to.not.have.property('details');
   });
 
+  it('never stores unknown fields: dropped under Ignore and Warn (with warnings), refused under Strict', async () => {
+    const body = { ...service('uf1'), spec: { ports: [{ port: 80, bogus: 1 }], colour: 'blue' } };
+    const strict = await call(server.url, 'POST', `${path}?fieldValidation=Strict`, body);
+    expect(strict.status).to.equal(400);
+    expect(strict.body.message).to.equal('Service in version "v1" cannot be handled as a Service: strict decoding error: unknown field "spec.ports[0].bogus", unknown field "spec.colour"');
+    const warn = await call(server.url, 'POST', path, body);
+    expect(warn.status).to.equal(201);
+    expect(warn.headers.get('warning')).to.equal('299 - "unknown field \\"spec.ports[0].bogus\\"", 299 - "unknown field \\"spec.colour\\""');
+    const ignore = await call(server.url, 'POST', `${path}?fieldValidation=Ignore`, { ...body, metadata: { name: 'uf2' } });
+    expect(ignore.status).to.equal(201);
+    expect(ignore.headers.get('warning')).to.equal(null);
+    const yaml = await call(server.url, 'POST', path, 'metadata: {name: uf3}\nspec:\n  colour: blue\n  ports: [{port: 80}]\n', 'application/yaml');
+    expect(yaml.status).to.equal(201);
+    for (const name of ['uf1', 'uf2', 'uf3']) {
+      const stored = (await call(server.url, 'GET', `${path}/${name}`)).body;
+      expect(stored.spec, name).to.not.have.property('colour');
+      expect(stored.spec.ports, name).to.deep.equal([{ port: 80, protocol: 'TCP', targetPort: 80 }]);
+    }
+  });
+
+  it('unknown fields in a patch: 422 on "patch" under Strict, warnings under Warn, and never stored', async () => {
+    const merge = await call(server.url, 'PATCH', `${path}/uf1?fieldValidation=Strict`, { spec: { colour: 'red' } }, 'application/merge-patch+json');
+    expect(merge.status).to.equal(422);
+    expect(merge.body.reason).to.equal('Invalid');
+    expect(merge.body.details.causes).to.have.length(1);
+    expect(merge.body.details.causes[0]).to.include({ reason: 'FieldValueInvalid', field: 'patch' });
+    // The value shown for JSON and merge patches is the patched object.
+    expect(merge.body.details.causes[0].message).to.match(/^Invalid value: "\{\\"apiVersion\\":\\"v1\\",.*\\"colour\\":\\"red\\".*\}": strict decoding error: unknown field "spec.colour"$/);
+    expect(merge.body.message).to.equal(` "" is invalid: patch: ${merge.body.details.causes[0].message}`);
+    expect(merge.body.details).to.not.have.any.keys('name', 'kind', 'group');
+
+    const smp = await call(server.url, 'PATCH', `${path}/uf1?fieldValidation=Strict`, { spec: { colour: 'red', ports: [{ port: 80, bogus: 2 }] } }, 'application/strategic-merge-patch+json');
+    expect(smp.status).to.equal(422);
+    // The value shown for strategic merge patches is the patch, as Go's %+v prints the map.
+    expect(smp.body.details.causes[0].message).to.equal(
+      'Invalid value: "map[spec:map[colour:red ports:[map[bogus:2 port:80]]]]": strict decoding error: unknown field "spec.ports[0].bogus", unknown field "spec.colour"',
+    );
+
+    const warned = await call(server.url, 'PATCH', `${path}/uf1`, [{ op: 'add', path: '/spec/colour', value: 'red' }], 'application/json-patch+json');
+    expect(warned.status).to.equal(200);
+    expect(warned.headers.get('warning')).to.equal('299 - "unknown field \\"spec.colour\\""');
+    expect(warned.body.spec).to.not.have.property('colour');
+    const stored = (await call(server.url, 'GET', `${path}/uf1`)).body;
+    expect(stored.spec).to.not.have.property('colour');
+  });
+
+  it('a patch that mistypes a field is a 422 on "patch"', async () => {
+    const res = await call(server.url, 'PATCH', `${path}/uf1`, { spec: { ports: [{ port: 'eighty' }] } }, 'application/merge-patch+json');
+    expect(res.status).to.equal(422);
+    expect(res.body.details.causes[0].field).to.equal('patch');
+    expect(res.body.details.causes[0].message).to.match(/: json: cannot unmarshal string into Go struct field ServicePort.spec.ports.port of type int32$/);
+  });
+
+  it('server-side apply refuses undeclared fields with structured-merge-diff\'s error', async () => {
+    const applied = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'ssa-x', namespace: 'default' }, spec: { colour: 'red', ports: [{ port: 80, bogus: 1 }] } };
+    const res = await call(server.url, 'PATCH', `${path}/ssa-x?fieldManager=test`, applied, 'application/apply-patch+yaml');
+    expect(res.status).to.equal(500);
+    expect(res.body).to.deep.equal({
+      kind: 'Status',
+      apiVersion: 'v1',
+      metadata: {},
+      status: 'Failure',
+      message:
+        'failed to create typed patch object (default/ssa-x; /v1, Kind=Service): errors:\n  .spec.colour: field not declared in schema\n  .spec.ports[0].bogus: field not declared in schema',
+      code: 500,
+    });
+    expect((await call(server.url, 'GET', `${path}/ssa-x`)).status).to.equal(404);
+  });
+
   it('404 Status for unknown paths', async () => {
     const res = await call(server.url, 'GET', '/api/v1/nothings');
     expect(res.status).to.equal(404);

@@ -1,14 +1,18 @@
 import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, invalidObject, StatusError } from '../errors/status.js';
-import { required } from '../errors/field.js';
+import { invalid, required } from '../errors/field.js';
+import { goQuote, goValue } from '../errors/go-format.js';
+import { unknownFieldPaths, unknownFields } from '../openapi/strict-fields.js';
+import type { ServedKind } from '../openapi/schemas.js';
+import { checkTypes } from '../openapi/type-check.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
 import { isObject, PatchError, type JsonValue } from '../patch/json-value.js';
 import type { ResourceInfo } from '../registry/strategy.js';
-import { mediaType } from './decode.js';
+import { mediaType, toObject, type FieldValidation } from './decode.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -56,7 +60,7 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
  */
 export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo): JsonValue {
   try {
-    if (!current) return patch;
+    if (!current) return structuredClone(patch);
     const original = current as unknown as JsonValue;
     switch (type) {
       case 'json':
@@ -74,6 +78,46 @@ export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObjec
     if (err instanceof PatchError) throw patchStatus(err);
     throw err;
   }
+}
+
+/**
+ * The object a patch makes, decoded as upstream decodes it into the Go type: unknown fields are
+ * dropped, and the field validation decides whether they are an error (Strict: 422 on the field
+ * "patch"), warnings (Warn, returned) or nothing (Ignore). Type errors are 422s on "patch" too.
+ * Server-side apply refuses unknown fields whatever the validation, as its typed conversion does.
+ */
+export function patchedObject<T extends KubeObject>(
+  type: PatchType,
+  patch: JsonValue,
+  current: T | undefined,
+  info: ResourceInfo,
+  validation: FieldValidation,
+): { obj: T; warnings: string[] } {
+  const kind = info.kind as ServedKind;
+  if (type === 'apply') {
+    const undeclared = unknownFieldPaths(kind, patch);
+    if (undeclared.length) throw typedPatchError(patch, info, undeclared);
+  }
+  const patched = applyPatch(type, patch, current, info);
+  // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
+  const shown = () => goQuote(type === 'json' || type === 'merge' ? JSON.stringify(patched) : goValue(patch));
+  const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;
+  if (typeError) throw invalidObject('', '', '', [invalid('patch', shown(), typeError)]);
+  const unknown = unknownFields(kind, patched);
+  if (unknown.length) {
+    if (validation === 'Strict') throw invalidObject('', '', '', [invalid('patch', shown(), `strict decoding error: ${unknown.join(', ')}`)]);
+    unknownFields(kind, patched, { prune: true });
+  }
+  return { obj: toObject<T>(patched, info), warnings: validation === 'Warn' ? unknown : [] };
+}
+
+/** structured-merge-diff's refusal of an applied configuration with fields the schema lacks. */
+function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: string[]): StatusError {
+  const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : {};
+  const errors = undeclared.map((path) => `.${path}: field not declared in schema`);
+  const listed = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
+  const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
 }
 
 /**
