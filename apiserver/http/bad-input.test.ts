@@ -153,6 +153,19 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect((await call(server.url, 'GET', `${path}/ssa-x`)).status).to.equal(404);
   });
 
+  it('a patch of a missing object is a 404 and creates nothing; only server-side apply creates', async () => {
+    for (const [type, body] of [
+      ['application/merge-patch+json', { spec: { ports: [{ port: 80 }] } }],
+      ['application/strategic-merge-patch+json', { spec: { ports: [{ port: 80 }] } }],
+      ['application/json-patch+json', [{ op: 'add', path: '/metadata/labels', value: {} }]],
+    ] as const) {
+      const res = await call(server.url, 'PATCH', `${path}/ghost`, body, type);
+      expect(res.status, type).to.equal(404);
+      expect(res.body.message, type).to.equal('services "ghost" not found');
+    }
+    expect((await call(server.url, 'GET', `${path}/ghost`)).status).to.equal(404);
+  });
+
   it('404 Status for unknown paths', async () => {
     const res = await call(server.url, 'GET', '/api/v1/nothings');
     expect(res.status).to.equal(404);

@@ -92,6 +92,8 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         namespace,
         name,
         (current) => {
+          // Only server-side apply creates; other patches of a missing object are upstream's 404.
+          if (!current && type !== 'apply') throw notFound(resource, name);
           const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, resource, validation);
           patchWarnings = found;
           if (!current) patched.metadata.name ??= name;
