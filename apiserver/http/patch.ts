@@ -10,7 +10,9 @@ import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
-import { isObject, PatchError, type JsonValue } from '../patch/json-value.js';
+import { isObject, PatchError, type JsonObject, type JsonValue } from '../patch/json-value.js';
+import { serverSideApply } from '../patch/apply.js';
+import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 import { mediaType, toObject, type FieldValidation } from './decode.js';
 
@@ -54,24 +56,23 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
 }
 
 /**
- * The object a patch makes of the current one (undefined: it does not exist). A server-side
- * apply creates a missing object and otherwise merges the applied fields into it; the field
- * ownership of real server-side apply is not kept.
+ * The object a patch makes of the current one (undefined, for server-side apply only: it does
+ * not exist yet). Server-side apply records the applier's fields in managedFields; see apply.ts.
  */
-export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo): JsonValue {
+export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo, manager: string): JsonValue {
   try {
-    if (!current) return structuredClone(patch);
-    const original = current as unknown as JsonValue;
+    const original = current as unknown as JsonObject | undefined;
     switch (type) {
       case 'json':
-        return applyJSONPatch(original, patch);
+        return applyJSONPatch(original!, patch);
       case 'merge':
-        return applyMergePatch(original, patch);
+        return applyMergePatch(original!, patch);
       case 'strategic':
+        return applyStrategicMergePatch(original!, patch, PATCH_SCHEMAS.get(info.kind)!);
       case 'apply': {
-        const schema = PATCH_SCHEMAS.get(info.kind);
-        if (type === 'apply' && !isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
-        return applyStrategicMergePatch(original, patch, schema!);
+        if (!isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
+        const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+        return serverSideApply(info.kind as ServedKind, original, patch, manager, apiVersion, nowTimestamp());
       }
     }
   } catch (err) {
@@ -92,13 +93,14 @@ export function patchedObject<T extends KubeObject>(
   current: T | undefined,
   info: ResourceInfo,
   validation: FieldValidation,
+  manager: string,
 ): { obj: T; warnings: string[] } {
   const kind = info.kind as ServedKind;
   if (type === 'apply') {
     const undeclared = unknownFieldPaths(kind, patch);
     if (undeclared.length) throw typedPatchError(patch, info, undeclared);
   }
-  const patched = applyPatch(type, patch, current, info);
+  const patched = applyPatch(type, patch, current, info, manager);
   // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
   const shown = () => goQuote(type === 'json' || type === 'merge' ? JSON.stringify(patched) : goValue(patch));
   const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;

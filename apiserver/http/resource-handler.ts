@@ -94,7 +94,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         (current) => {
           // Only server-side apply creates; other patches of a missing object are upstream's 404.
           if (!current && type !== 'apply') throw notFound(resource, name);
-          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, resource, validation);
+          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, resource, validation, query.get('fieldManager') ?? '');
           patchWarnings = found;
           if (!current) patched.metadata.name ??= name;
           store.strategy.defaults?.(patched);
