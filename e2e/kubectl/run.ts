@@ -100,7 +100,8 @@ export class Kubectl {
         '',
       ].join('\n'),
     );
-    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', TZ: 'UTC' };
+    // TMPDIR too: kubectl edit keeps copies of failed edits there.
+    const env: NodeJS.ProcessEnv = { PATH: process.env.PATH ?? '/usr/bin:/bin', HOME: dir, TMPDIR: dir, KUBECONFIG: kubeconfig, LANG: 'C.UTF-8', TZ: 'UTC' };
     return new Kubectl(binary, dir, env);
   }
 
