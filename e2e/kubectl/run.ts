@@ -201,6 +201,17 @@ export class BackgroundKubectl {
     return this.lines;
   }
 
+  /**
+   * Waits until kubectl's watch request has been answered, which it logs at -v=6 (run it with
+   * that flag): from then on every change reaches it.
+   */
+  async waitForWatch(timeoutMs = 10_000): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    const answered = () => /"Response" verb="GET" url="[^"]*watch=true[^"]*" status="200 OK"/.test(this.stderr);
+    while (!answered() && this.code === undefined && Date.now() < deadline) await sleep(25);
+    if (!answered()) throw new Error(`kubectl ${this.args.join(' ')} did not start watching (exit ${this.code})\nstderr: ${this.stderr}`);
+  }
+
   /** Stops it (SIGTERM, then SIGKILL) and resolves once it has exited. */
   stop(): Promise<void> {
     return stopChild(this.child);
