@@ -166,6 +166,67 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect((await call(server.url, 'GET', `${path}/ghost`)).status).to.equal(404);
   });
 
+  it('400 for malformed protobuf bodies', async () => {
+    const cases: [Buffer, string][] = [
+      [Buffer.from('{"kind":"Service"}'), 'provided data does not appear to be a protobuf message, expected prefix [107 56 115 0]'],
+      [Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, 0x05]), 'unexpected EOF'],
+      [Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x12, 0x03, 0x0a, 0x01, 0x0a]), 'unexpected EOF'],
+      [Buffer.from([0x6b, 0x38, 0x73, 0x00, 0x0a, ...Array(10).fill(0xff), 0x01]), 'proto: integer overflow'],
+    ];
+    for (const [body, why] of cases) {
+      const res = await call(server.url, 'POST', path, body, 'application/vnd.kubernetes.protobuf');
+      expect(res.status, why).to.equal(400);
+      expect(res.body).to.include({ kind: 'Status', reason: 'BadRequest', message: `Service in version "v1" cannot be handled as a Service: ${why}` });
+    }
+    expect((await call(server.url, 'GET', '/healthz')).status).to.equal(200);
+  });
+
+  it('400 for malformed YAML bodies', async () => {
+    for (const body of ['metadata: {name: [', 'a: b: c', '\tname: x', 'metadata:\n  name: y\n  name: z\n']) {
+      const res = await call(server.url, 'POST', path, body, 'application/yaml');
+      expect(res.status, body).to.equal(400);
+      expect(res.body.reason, body).to.equal('BadRequest');
+      expect(res.body.message, body).to.match(/^the object provided is unrecognized \(must be of type Service\): couldn't get version\/kind; json parse error: error converting YAML to JSON: /);
+    }
+    const list = await call(server.url, 'POST', path, '- a\n- b\n', 'application/yaml');
+    expect(list.status).to.equal(400);
+    expect(list.body.message).to.include('json: cannot unmarshal array into Go value of type struct');
+  });
+
+  it('415 for a patch in a media type that is no patch type', async () => {
+    for (const type of ['application/json', 'application/yaml', 'text/plain', 'application/vnd.kubernetes.protobuf']) {
+      const res = await call(server.url, 'PATCH', `${path}/kubernetes`, '{}', type);
+      expect(res.status, type).to.equal(415);
+      expect(res.body).to.include({
+        reason: 'UnsupportedMediaType',
+        message: 'the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/strategic-merge-patch+json, application/apply-patch+yaml',
+      });
+    }
+  });
+
+  it('422 for a patch that changes the immutable clusterIP, with upstream\'s details', async () => {
+    await call(server.url, 'POST', path, service('imm', { clusterIP: '10.96.0.77' }));
+    for (const [type, body] of [
+      ['application/merge-patch+json', { spec: { clusterIP: '10.96.0.78' } }],
+      ['application/strategic-merge-patch+json', { spec: { clusterIP: '10.96.0.78' } }],
+      ['application/json-patch+json', [{ op: 'replace', path: '/spec/clusterIP', value: '10.96.0.78' }]],
+    ] as const) {
+      const res = await call(server.url, 'PATCH', `${path}/imm`, body, type);
+      expect(res.status, type).to.equal(422);
+      expect(res.body, type).to.deep.equal({
+        kind: 'Status',
+        apiVersion: 'v1',
+        metadata: {},
+        status: 'Failure',
+        message: 'Service "imm" is invalid: spec.clusterIPs[0]: Invalid value: []string{"10.96.0.78"}: may not change once set',
+        reason: 'Invalid',
+        details: { name: 'imm', kind: 'Service', causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: []string{"10.96.0.78"}: may not change once set', field: 'spec.clusterIPs[0]' }] },
+        code: 422,
+      });
+    }
+    expect((await call(server.url, 'GET', `${path}/imm`)).body.spec.clusterIP).to.equal('10.96.0.77');
+  });
+
   it('404 Status for unknown paths', async () => {
     const res = await call(server.url, 'GET', '/api/v1/nothings');
     expect(res.status).to.equal(404);
