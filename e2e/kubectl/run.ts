@@ -35,8 +35,10 @@ function executable(path: string): boolean {
   }
 }
 
-/** The kubectl to drive: the dispatcher if present, else the first kubectl on PATH. */
+/** The kubectl to drive: $KUBECTL if set, else the dispatcher if present, else the first kubectl on PATH. */
 export function findKubectl(): string | undefined {
+  const chosen = process.env.KUBECTL;
+  if (chosen) return executable(chosen) ? chosen : undefined;
   if (executable(DISPATCHER)) return DISPATCHER;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
     if (dir && executable(join(dir, 'kubectl'))) return join(dir, 'kubectl');
@@ -56,7 +58,8 @@ export function versionedKubectl(minor: number): string | undefined {
  */
 export function requireKubectl(ctx: Mocha.Context, binary: string | undefined, what = 'kubectl'): string {
   if (binary) return binary;
-  const message = `${what} is not installed: the kubectl e2e tests need the real binary (${DISPATCHER})`;
+  const where = process.env.KUBECTL ? `$KUBECTL=${process.env.KUBECTL}` : `${DISPATCHER}, ${VERSIONED_DIR} or PATH`;
+  const message = `${what} is not installed (looked in ${where}): the kubectl e2e tests drive the real binary`;
   if (process.env.CI === 'true') throw new Error(message);
   console.log(`      SKIPPED: ${message}`);
   ctx.skip();
