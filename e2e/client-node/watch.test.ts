@@ -87,6 +87,30 @@ describe('e2e: @kubernetes/client-node 1.4 Watch and informer', function () {
     expect(events[0]![1].message).to.match(/^too old resource version: 1 \(\d+\)$/);
   });
 
+  it('an informer with a label selector sees an object leave and come back', async () => {
+    const informer = k8s.makeInformer(kc, path, () => core.listNamespacedService({ namespace: 'default', labelSelector: 'tier=fe' }), 'tier=fe');
+    const seen: string[] = [];
+    informer.on('add', (o) => seen.push(`add ${o.metadata!.name}`));
+    informer.on('update', (o) => seen.push(`update ${o.metadata!.name}`));
+    informer.on('delete', (o) => seen.push(`delete ${o.metadata!.name}`));
+    await api('POST', path, service('fe', {}, { labels: { tier: 'fe' } }));
+    await informer.start();
+    try {
+      await until('the listed object', () => seen.length >= 1);
+      const tier = (value: string) => api('PATCH', `${path}/fe`, { metadata: { labels: { tier: value } } }, 'application/merge-patch+json');
+      await tier('be');
+      await until('the delete', () => seen.includes('delete fe'));
+      expect(informer.list('default')).to.deep.equal([]);
+      await tier('fe');
+      await until('the add', () => seen.length >= 3);
+      expect(seen).to.deep.equal(['add fe', 'delete fe', 'add fe']);
+      expect(informer.get('fe', 'default')?.metadata?.labels).to.deep.equal({ tier: 'fe' });
+    } finally {
+      await informer.stop();
+      await api('DELETE', `${path}/fe`);
+    }
+  });
+
   it('makeInformer: add, update and delete callbacks fire, also across the server closing the watch', async () => {
     const informer = k8s.makeInformer(kc, path, () => core.listNamespacedService({ namespace: 'default' }));
     const seen: string[] = [];

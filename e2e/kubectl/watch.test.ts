@@ -72,7 +72,7 @@ describe('e2e: kubectl get -w (kubectl 1.33 through the dispatcher)', function (
     }
   });
 
-  it('-l and -A narrow and widen what is watched', async () => {
+  it('-l and -A narrow and widen what is watched; leaving the selection is a DELETED', async () => {
     await api('POST', '/api/v1/namespaces', { metadata: { name: 'team' } });
     await api('POST', path, service('seed', {}, { labels: { app: 'w3' } }));
     const watch = kubectl.background(['get', 'svc', '-A', '-w', '--output-watch-events', '-l', 'app=w3', '-v=6']);
@@ -81,10 +81,14 @@ describe('e2e: kubectl get -w (kubectl 1.33 through the dispatcher)', function (
       await watch.waitForWatch();
       await api('POST', path, service('other'));
       await api('POST', '/api/v1/namespaces/team/services', service('w3', { clusterIP: '10.96.0.23' }, { labels: { app: 'w3' } }));
+      // Leaving the selection is a DELETED for this watch, coming back an ADDED.
+      const relabel = (app: string) => api('PATCH', '/api/v1/namespaces/team/services/w3', { metadata: { labels: { app } } }, 'application/merge-patch+json');
+      await relabel('gone');
+      await relabel('w3');
       await api('DELETE', '/api/v1/namespaces/team/services/w3');
-      const { header, rows } = table((await watch.waitForLines(4)).join('\n'));
+      const { header, rows } = table((await watch.waitForLines(6)).join('\n'));
       expect(header.slice(0, 3)).to.deep.equal(['EVENT', 'NAMESPACE', 'NAME']);
-      expect(rows.map((r) => r.slice(0, 3).join(' '))).to.deep.equal(['ADDED default seed', 'ADDED team w3', 'DELETED team w3']);
+      expect(rows.map((r) => r.slice(0, 3).join(' '))).to.deep.equal(['ADDED default seed', 'ADDED team w3', 'DELETED team w3', 'ADDED team w3', 'DELETED team w3']);
     } finally {
       await watch.stop();
     }
