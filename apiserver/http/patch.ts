@@ -59,7 +59,7 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
  * The object a patch makes of the current one (undefined, for server-side apply only: it does
  * not exist yet). Server-side apply records the applier's fields in managedFields; see apply.ts.
  */
-export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo, manager: string): JsonValue {
+function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo, manager: string): JsonValue {
   try {
     const original = current as unknown as JsonObject | undefined;
     switch (type) {
