@@ -64,28 +64,31 @@ async function writeKubernetesEndpoints(o: BootstrapOptions): Promise<void> {
     const epKV = epRes.kvs[0];
     const sliceKV = sliceRes.kvs[0];
     const old = epKV ? decodeObject<Endpoints>(epKV.value, Number(epKV.mod_revision)) : undefined;
+    const oldSlice = sliceKV ? decodeObject<EndpointSlice>(sliceKV.value, Number(sliceKV.mod_revision)) : undefined;
     const ips = new Set((old?.subsets?.[0]?.addresses ?? []).map((a) => a.ip));
     ips.add(o.advertiseAddress);
     const addresses = [...ips].sort();
     const ports = [{ name: 'https', port: o.port, protocol: 'TCP' }];
-    const meta = (name: string, labels: Record<string, string>) => ({
-      name,
+    // Two objects, each with its own uid, kept across restarts.
+    const meta = (existing: Endpoints | EndpointSlice | undefined, labels: Record<string, string>) => ({
+      name: 'kubernetes',
       namespace: 'default',
-      uid: old?.metadata.uid ?? randomUUID(),
-      creationTimestamp: old?.metadata.creationTimestamp ?? nowTimestamp(),
+      uid: existing?.metadata.uid ?? randomUUID(),
+      creationTimestamp: existing?.metadata.creationTimestamp ?? nowTimestamp(),
       labels,
     });
     const ep: Endpoints = {
       apiVersion: 'v1',
       kind: 'Endpoints',
-      metadata: meta('kubernetes', { [SKIP_MIRROR_LABEL]: 'true' }),
+      metadata: meta(old, { [SKIP_MIRROR_LABEL]: 'true' }),
       subsets: [{ addresses: addresses.map((ip) => ({ ip })), ports }],
     };
     const family = ipFamilyOf(o.advertiseAddress) === 6 ? 'IPv6' : 'IPv4';
     const slice: EndpointSlice = {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
-      metadata: meta('kubernetes', { [SERVICE_NAME_LABEL]: 'kubernetes' }),
+      // The reconciler writes through the API, whose strategy counts generations.
+      metadata: { ...meta(oldSlice, { [SERVICE_NAME_LABEL]: 'kubernetes' }), generation: oldSlice ? (oldSlice.metadata.generation ?? 0) + 1 : 1 },
       addressType: family,
       endpoints: addresses.filter((ip) => (ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4') === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
       ports,

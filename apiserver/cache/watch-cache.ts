@@ -9,12 +9,14 @@ export interface CacheEvent<T> {
   key: string;
   object: T;
   revision: number;
+  /** For MODIFIED: the object before the change, which decides what a filtered watcher sees. */
+  prev?: T;
 }
 
 export interface CacheWatcher<T> {
-  /** Only events whose object passes are delivered. */
+  /** Which objects the watcher is about; see seenBy for how changes across it are shown. */
   filter(obj: T): boolean;
-  /** Receives each batch of events that pass the filter; returning false ends the watch. */
+  /** Receives each batch of events as the watcher sees them; returning false ends the watch. */
   deliver(events: CacheEvent<T>[]): boolean;
   /** Called once when the cache ends the watch. */
   close(reason: string): void;
@@ -118,7 +120,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
       backlog = this.window.filter((e) => e.revision > fromRevision);
     }
     this.watchers.add(watcher);
-    const first = backlog.filter((e) => watcher.filter(e.object));
+    const first = seenAll(backlog, (obj) => watcher.filter(obj));
     if (first.length && !watcher.deliver(first)) this.drop(watcher, 'watcher stopped');
     return () => {
       this.watchers.delete(watcher);
@@ -142,7 +144,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     for (const [key, object] of next) {
       const old = this.objects.get(key);
       if (!old) events.push({ type: 'ADDED', key, object, revision });
-      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) events.push({ type: 'MODIFIED', key, object, revision });
+      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) events.push({ type: 'MODIFIED', key, object, revision, prev: old });
     }
     for (const [key, old] of this.objects) {
       if (!next.has(key)) events.push({ type: 'DELETED', key, object: stamped(old, revision), revision });
@@ -158,9 +160,9 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
       if (change.type === 'put') {
         const object = this.decode(change.kv.key, change.kv.value, change.kv.modRevision);
         if (!object) continue;
-        const existed = this.objects.has(change.kv.key);
+        const prev = this.objects.get(change.kv.key);
         this.objects.set(change.kv.key, object);
-        events.push({ type: existed ? 'MODIFIED' : 'ADDED', key: change.kv.key, object, revision: change.kv.modRevision });
+        events.push(prev ? { type: 'MODIFIED', key: change.kv.key, object, revision: change.kv.modRevision, prev } : { type: 'ADDED', key: change.kv.key, object, revision: change.kv.modRevision });
       } else {
         const old = this.objects.get(change.key);
         if (!old) continue;
@@ -182,7 +184,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
       this.window.push(...events);
       if (this.window.length > this.capacity) this.window.splice(0, this.window.length - this.capacity);
       for (const watcher of [...this.watchers]) {
-        const mine = events.filter((e) => watcher.filter(e.object));
+        const mine = seenAll(events, (obj) => watcher.filter(obj));
         if (mine.length && !watcher.deliver(mine)) this.drop(watcher, 'watcher stopped');
       }
       for (const listener of this.listeners) listener();
@@ -207,6 +209,29 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
       return undefined;
     }
   }
+}
+
+/**
+ * An event as a filtered watcher sees it, as upstream's cacher converts it: a change that makes
+ * an object match the filter is ADDED, one that makes it stop matching is DELETED (the previous
+ * state, at the revision of the change), and changes outside the filter are not seen at all.
+ */
+export function seenBy<T extends KubeObject>(event: CacheEvent<T>, filter: (obj: T) => boolean): CacheEvent<T> | undefined {
+  if (event.type !== 'MODIFIED') return filter(event.object) ? event : undefined;
+  const now = filter(event.object);
+  const before = event.prev !== undefined && filter(event.prev);
+  if (now) return before ? event : { ...event, type: 'ADDED' };
+  if (before) return { type: 'DELETED', key: event.key, object: stamped(event.prev!, event.revision), revision: event.revision };
+  return undefined;
+}
+
+function seenAll<T extends KubeObject>(events: CacheEvent<T>[], filter: (obj: T) => boolean): CacheEvent<T>[] {
+  const out: CacheEvent<T>[] = [];
+  for (const e of events) {
+    const seen = seenBy(e, filter);
+    if (seen) out.push(seen);
+  }
+  return out;
 }
 
 /** A deleted object carries the revision of its deletion, as upstream's DELETED events do. */

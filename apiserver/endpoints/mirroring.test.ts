@@ -41,6 +41,26 @@ describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
     expect(await slicesOf('web')).to.deep.equal([]);
   });
 
+  it('gives a mirror the object meta the API would: uid, creationTimestamp and generation, kept across updates', async () => {
+    const path = '/api/v1/namespaces/default/endpoints/meta';
+    const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', { metadata: { name: 'meta' }, subsets: [{ addresses: [{ ip: '10.244.2.1' }], ports: [{ port: 80 }] }] });
+    const [created] = await slicesOf('meta');
+    expect(created.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
+    expect(created.metadata.creationTimestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    expect(created.metadata.generation).to.equal(1);
+
+    const changed = { ...ep.body, subsets: [{ addresses: [{ ip: '10.244.2.2' }], ports: [{ port: 80 }] }] };
+    const updated = await call(server.url, 'PUT', path, changed);
+    const [after] = await slicesOf('meta');
+    expect(after.metadata).to.include({ uid: created.metadata.uid, creationTimestamp: created.metadata.creationTimestamp, generation: 2 });
+
+    // A change of the Endpoints that does not show in the mirror leaves it alone.
+    const trigger = { ...updated.body, metadata: { ...updated.body.metadata, annotations: { 'endpoints.kubernetes.io/last-change-trigger-time': '2026-01-01T00:00:00Z' } } };
+    expect((await call(server.url, 'PUT', path, trigger)).status).to.equal(200);
+    const [same] = await slicesOf('meta');
+    expect(same.metadata.resourceVersion).to.equal(after.metadata.resourceVersion);
+  });
+
   it('does not mirror Endpoints whose Service has a slice of its own', async () => {
     await call(server.url, 'POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
       metadata: { name: 'own-1', labels: { 'kubernetes.io/service-name': 'own' } },

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import type { Endpoints } from '../../shared/api/core.js';
 import { SERVICE_NAME_LABEL, type EndpointSlice } from '../../shared/api/discovery.js';
@@ -5,6 +6,8 @@ import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { storageError } from '../registry/etcd-errors.js';
 import type { Guard, SideEffects } from '../registry/strategy.js';
+import { prepareEndpointSliceForCreate, prepareEndpointSliceForUpdate } from '../endpointslices/defaults.js';
+import { nowTimestamp } from '../registry/object-meta.js';
 import { isMirrored, mirroredSlices } from './mirror.js';
 
 /**
@@ -19,15 +22,30 @@ export class Mirroring {
   ) {}
 
   async effects(ep: Endpoints, old: Endpoints | undefined): Promise<SideEffects> {
-    const wanted = (await this.hasOwnSlice(ep)) ? [] : mirroredSlices(ep);
+    const slices = await this.slicesIn(ep.metadata.namespace!);
+    const ownSlice = [...slices.values()].some((s) => s.metadata.labels?.[SERVICE_NAME_LABEL] === ep.metadata.name && !isMirrored(s));
+    const wanted = ownSlice ? [] : mirroredSlices(ep);
     const wantedKeys = new Set(wanted.map((s) => this.sliceKey(s)));
     const stale = old ? this.keysOf(old).filter((k) => !wantedKeys.has(k)) : [];
-    return {
-      claims: [],
-      puts: wanted.map((s) => ({ key: this.sliceKey(s), value: encodeObject(s) })),
-      releases: stale,
-      settle: () => undefined,
-    };
+    const puts: { key: string; value: Buffer }[] = [];
+    for (const slice of wanted) {
+      const key = this.sliceKey(slice);
+      const current = slices.get(key);
+      // What the API would have filled in, had the controller created and updated the slice.
+      if (current) {
+        slice.metadata.uid = current.metadata.uid;
+        slice.metadata.creationTimestamp = current.metadata.creationTimestamp;
+        prepareEndpointSliceForUpdate(slice, current);
+      } else {
+        slice.metadata.uid = randomUUID();
+        slice.metadata.creationTimestamp = nowTimestamp();
+        prepareEndpointSliceForCreate(slice);
+      }
+      const value = encodeObject(slice);
+      // An unchanged mirror is not rewritten: its watchers see no event for it.
+      if (!current || !value.equals(encodeObject(current))) puts.push({ key, value });
+    }
+    return { claims: [], puts, releases: stale, settle: () => undefined };
   }
 
   deleteEffects(ep: Endpoints): SideEffects {
@@ -63,20 +81,22 @@ export class Mirroring {
     return objectKey(this.root, 'endpointslices', slice.metadata.namespace, slice.metadata.name!);
   }
 
-  private async hasOwnSlice(ep: Endpoints): Promise<boolean> {
+  /** The stored EndpointSlices of a namespace, by key. */
+  private async slicesIn(namespace: string): Promise<Map<string, EndpointSlice>> {
     let res;
     try {
-      res = await this.client.getAll().prefix(resourcePrefix(this.root, 'endpointslices', ep.metadata.namespace)).exec();
+      res = await this.client.getAll().prefix(resourcePrefix(this.root, 'endpointslices', namespace)).exec();
     } catch (err) {
       throw storageError(err);
     }
-    return res.kvs.some((kv) => {
+    const slices = new Map<string, EndpointSlice>();
+    for (const kv of res.kvs) {
       try {
-        const slice = decodeObject<EndpointSlice>(kv.value, Number(kv.mod_revision));
-        return slice.metadata.labels?.[SERVICE_NAME_LABEL] === ep.metadata.name && !isMirrored(slice);
+        slices.set(kv.key.toString('utf8'), decodeObject<EndpointSlice>(kv.value, Number(kv.mod_revision)));
       } catch {
-        return false;
+        // not an object; neither ours nor anyone's slice
       }
-    });
+    }
+    return slices;
   }
 }

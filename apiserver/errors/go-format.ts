@@ -57,3 +57,28 @@ export function goTime(value: string | undefined | null): string {
     `${pad(d.getUTCHours())}:${pad(d.getUTCMinutes())}:${pad(d.getUTCSeconds())}${frac} +0000 UTC`
   );
 }
+
+/**
+ * A decoded JSON value as Go's `%v`/`%+v` prints a map[string]interface{}: `map[a:1 b:[x y]]`
+ * with sorted keys, strings bare, `<nil>` for null. Integers are int64 (sigs.k8s.io/json keeps
+ * them so); other numbers are float64.
+ */
+export function goValue(v: unknown): string {
+  if (v === null || v === undefined) return '<nil>';
+  if (Array.isArray(v)) return `[${v.map(goValue).join(' ')}]`;
+  if (typeof v === 'object') {
+    const entries = Object.entries(v as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
+    return `map[${entries.map(([k, x]) => `${k}:${goValue(x)}`).join(' ')}]`;
+  }
+  if (typeof v === 'number') return goNumber(v);
+  return String(v);
+}
+
+function goNumber(n: number): string {
+  if (Number.isInteger(n) && Math.abs(n) < 2 ** 63) return BigInt(n).toString();
+  // strconv's shortest 'g': exponent form below 1e-4 and from 1e+06, with two exponent digits.
+  const [mantissa, exp] = n.toExponential().split('e') as [string, string];
+  const e = Number(exp);
+  if (e < -4 || e >= 6) return `${mantissa}e${e < 0 ? '-' : '+'}${String(Math.abs(e)).padStart(2, '0')}`;
+  return String(n);
+}

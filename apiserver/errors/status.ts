@@ -48,9 +48,11 @@ export const conflict = (ref: ResourceRef, name: string, why = 'the object has b
 
 /** 422 Invalid, for a kind (e.g. `Service`) in a group. */
 export function invalidObject(group: string, kind: string, name: string, errors: readonly FieldError[]): StatusError {
-  const details: StatusDetails = { name };
+  // Go's StatusDetails omits empty fields: a patch's Invalid names no kind and no object.
+  const details: StatusDetails = {};
+  if (name) details.name = name;
   if (group) details.group = group;
-  details.kind = kind;
+  if (kind) details.kind = kind;
   details.causes = errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
   return failure(422, 'Invalid', `${kind} "${name}" is invalid: ${aggregateMessage(errors)}`, details);
 }

@@ -40,14 +40,17 @@ export function decodeBody<T extends KubeObject>(body: Buffer, contentType: stri
   let fieldErrors: string[] = [];
   if (type === 'application/json' || type === '') {
     parsed = parseJSONBody(body, info);
+    // The scanner sees duplicate keys too, which JSON.parse has already merged away.
     if (validation !== 'Ignore') fieldErrors = strictFieldErrors(kind, body.toString('utf8'));
+    unknownFields(kind, parsed, { prune: true });
   } else if (type === 'application/yaml') {
     try {
       parsed = parseYAML(body.toString('utf8'));
     } catch (err) {
       throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: error converting YAML to JSON: ${(err as Error).message.split('\n')[0]} (${summarize(body)})`);
     }
-    if (validation !== 'Ignore' && isPlainObject(parsed)) fieldErrors = unknownFields(kind, parsed);
+    const unknown = unknownFields(kind, parsed, { prune: true });
+    if (validation !== 'Ignore') fieldErrors = unknown;
   } else if (type === PROTOBUF_MEDIA_TYPE) {
     try {
       parsed = decodeProtobufObject(body, { apiVersion: apiVersionOf(info), kind: info.kind });

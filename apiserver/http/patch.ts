@@ -1,14 +1,20 @@
 import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, invalidObject, StatusError } from '../errors/status.js';
-import { required } from '../errors/field.js';
+import { invalid, required } from '../errors/field.js';
+import { goQuote, goValue } from '../errors/go-format.js';
+import { unknownFieldPaths, unknownFields } from '../openapi/strict-fields.js';
+import type { ServedKind } from '../openapi/schemas.js';
+import { checkTypes } from '../openapi/type-check.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
-import { isObject, PatchError, type JsonValue } from '../patch/json-value.js';
+import { isObject, PatchError, type JsonObject, type JsonValue } from '../patch/json-value.js';
+import { serverSideApply } from '../patch/apply.js';
+import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
-import { mediaType } from './decode.js';
+import { mediaType, toObject, type FieldValidation } from './decode.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -50,24 +56,23 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
 }
 
 /**
- * The object a patch makes of the current one (undefined: it does not exist). A server-side
- * apply creates a missing object and otherwise merges the applied fields into it; the field
- * ownership of real server-side apply is not kept.
+ * The object a patch makes of the current one (undefined, for server-side apply only: it does
+ * not exist yet). Server-side apply records the applier's fields in managedFields; see apply.ts.
  */
-export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo): JsonValue {
+function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo, manager: string): JsonValue {
   try {
-    if (!current) return patch;
-    const original = current as unknown as JsonValue;
+    const original = current as unknown as JsonObject | undefined;
     switch (type) {
       case 'json':
-        return applyJSONPatch(original, patch);
+        return applyJSONPatch(original!, patch);
       case 'merge':
-        return applyMergePatch(original, patch);
+        return applyMergePatch(original!, patch);
       case 'strategic':
+        return applyStrategicMergePatch(original!, patch, PATCH_SCHEMAS.get(info.kind)!);
       case 'apply': {
-        const schema = PATCH_SCHEMAS.get(info.kind);
-        if (type === 'apply' && !isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
-        return applyStrategicMergePatch(original, patch, schema!);
+        if (!isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
+        const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
+        return serverSideApply(info.kind as ServedKind, original, patch, manager, apiVersion, nowTimestamp());
       }
     }
   } catch (err) {
@@ -76,24 +81,64 @@ export function applyPatch(type: PatchType, patch: JsonValue, current: KubeObjec
   }
 }
 
-/** How upstream's patch handler answers each kind of patch failure. */
+/**
+ * The object a patch makes, decoded as upstream decodes it into the Go type: unknown fields are
+ * dropped, and the field validation decides whether they are an error (Strict: 422 on the field
+ * "patch"), warnings (Warn, returned) or nothing (Ignore). Type errors are 422s on "patch" too.
+ * Server-side apply refuses unknown fields whatever the validation, as its typed conversion does.
+ */
+export function patchedObject<T extends KubeObject>(
+  type: PatchType,
+  patch: JsonValue,
+  current: T | undefined,
+  info: ResourceInfo,
+  validation: FieldValidation,
+  manager: string,
+): { obj: T; warnings: string[] } {
+  const kind = info.kind as ServedKind;
+  if (type === 'apply') {
+    const undeclared = unknownFieldPaths(kind, patch);
+    if (undeclared.length) throw typedPatchError(patch, info, undeclared);
+  }
+  const patched = applyPatch(type, patch, current, info, manager);
+  // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
+  const shown = () => goQuote(type === 'json' || type === 'merge' ? JSON.stringify(patched) : goValue(patch));
+  const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;
+  if (typeError) throw invalidObject('', '', '', [invalid('patch', shown(), typeError)]);
+  const unknown = unknownFields(kind, patched);
+  if (unknown.length) {
+    if (validation === 'Strict') throw invalidObject('', '', '', [invalid('patch', shown(), `strict decoding error: ${unknown.join(', ')}`)]);
+    unknownFields(kind, patched, { prune: true });
+  }
+  return { obj: toObject<T>(patched, info), warnings: validation === 'Warn' ? unknown : [] };
+}
+
+/** structured-merge-diff's refusal of an applied configuration with fields the schema lacks. */
+function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: string[]): StatusError {
+  const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : {};
+  const errors = undeclared.map((path) => `.${path}: field not declared in schema`);
+  const listed = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
+  const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;
+  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+}
+
+/**
+ * How upstream's patch handler answers each kind of patch failure. A patch that cannot apply is
+ * NewGenericServerResponse(422): a fixed message and empty details, so the reason is lost (kubectl
+ * prints "The request is invalid: the server rejected our request ..."); errors it does not
+ * classify reach the client as a bare Status with the error text and no reason.
+ */
 function patchStatus(err: PatchError): StatusError {
-  if (err.code === 400) return badRequest(err.message);
-  const reason = err.code === 422 ? 'Invalid' : err.code === 413 ? 'RequestEntityTooLarge' : 'InternalError';
-  const message =
-    err.code === 422
-      ? 'the server rejected our request due to an error in our request'
-      : err.code === 413
-        ? err.message
-        : `Internal error occurred: ${err.message}`;
-  return new StatusError({
-    kind: 'Status',
-    apiVersion: 'v1',
-    metadata: {},
-    status: 'Failure',
-    message,
-    reason,
-    details: { causes: [{ reason: 'UnexpectedServerResponse', message: err.message }] },
-    code: err.code,
-  });
+  const status = (code: number, message: string, extra: { reason?: string; details?: Record<string, never> } = {}) =>
+    new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, ...extra, code });
+  switch (err.code) {
+    case 400:
+      return badRequest(err.message);
+    case 413:
+      return status(413, `Request entity too large: ${err.message}`, { reason: 'RequestEntityTooLarge' });
+    case 422:
+      return status(422, 'the server rejected our request due to an error in our request', { reason: 'Invalid', details: {} });
+    case 500:
+      return status(500, err.message);
+  }
 }

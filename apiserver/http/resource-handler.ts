@@ -5,8 +5,8 @@ import { badRequest, methodNotSupported, notFound } from '../errors/status.js';
 import type { SelectableKind } from '../selectors/field-selector.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
-import { decodeBody, fieldValidation, toObject } from './decode.js';
-import { applyPatch, parsePatch, patchType } from './patch.js';
+import { decodeBody, fieldValidation } from './decode.js';
+import { parsePatch, patchedObject, patchType } from './patch.js';
 import { rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJSON } from './respond.js';
@@ -84,18 +84,25 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     }
     if (method === 'PATCH') {
       const type = patchType(req.headers['content-type']);
+      const validation = fieldValidation(query);
       const patch = parsePatch(type, await readBody(req), query);
+      // The update may run several times on conflicts; the warnings of the last run count.
+      let patchWarnings: string[] = [];
       const result = await store.update(
         namespace,
         name,
         (current) => {
-          const patched = toObject<T>(applyPatch(type, patch, current, resource), resource);
+          // Only server-side apply creates; other patches of a missing object are upstream's 404.
+          if (!current && type !== 'apply') throw notFound(resource, name);
+          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, resource, validation, query.get('fieldManager') ?? '');
+          patchWarnings = found;
           if (!current) patched.metadata.name ??= name;
           store.strategy.defaults?.(patched);
           return patched;
         },
         { dryRun },
       );
+      warnings.push(...patchWarnings);
       return send(result.created ? 201 : 200, result.obj);
     }
     if (method === 'DELETE') {

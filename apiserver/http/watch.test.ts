@@ -35,6 +35,29 @@ describe('apiserver: watch over HTTP from the watch cache', function () {
     stream.close();
   });
 
+  it('with a selector, an object that starts matching is ADDED and one that stops matching is DELETED', async () => {
+    await call(server.url, 'POST', path, service('sel', {}, { labels: { app: 'a' } }));
+    const list = await call(server.url, 'GET', path);
+    const stream = await WatchStream.open(server.url, `${path}?watch=true&labelSelector=app%3Da&resourceVersion=${list.body.metadata.resourceVersion}`);
+    const relabel = (app: string) => call(server.url, 'PATCH', `${path}/sel`, { metadata: { labels: { app } } }, 'application/merge-patch+json');
+    const left = await relabel('b');
+    await relabel('c');
+    const back = await relabel('a');
+    await call(server.url, 'PATCH', `${path}/sel`, { metadata: { annotations: { x: '1' } } }, 'application/merge-patch+json');
+    await stream.waitFor(3);
+    await new Promise((r) => setTimeout(r, 200));
+    expect(stream.events.map((e) => `${e.type} ${e.object.metadata.labels.app}`)).to.deep.equal(['DELETED a', 'ADDED a', 'MODIFIED a']);
+    // The DELETED event shows the object as it last matched, at the revision of the change that made it leave.
+    expect(stream.events[0]!.object.metadata.resourceVersion).to.equal(left.body.metadata.resourceVersion);
+    expect(stream.events[1]!.object.metadata.resourceVersion).to.equal(back.body.metadata.resourceVersion);
+    // Resuming from before the changes replays them the same way.
+    const replay = await WatchStream.open(server.url, `${path}?watch=true&labelSelector=app%3Da&resourceVersion=${list.body.metadata.resourceVersion}`);
+    await replay.waitFor(3);
+    expect(replay.events.map((e) => e.type)).to.deep.equal(['DELETED', 'ADDED', 'MODIFIED']);
+    stream.close();
+    replay.close();
+  });
+
   it('answers a compacted-away resourceVersion with a 410 ERROR event and closes', async () => {
     const stream = await WatchStream.open(server.url, `${path}?watch=true&resourceVersion=1`);
     await stream.waitFor(1);

@@ -80,26 +80,28 @@ export async function serveWatch<T extends KubeObject>(
   let done = false;
   let stop = () => undefined as void;
   const timers: NodeJS.Timeout[] = [];
-  const finish = () => {
+  const finish = (drop = false) => {
     if (done) return;
     done = true;
     budget.open--;
     stop();
     for (const t of timers) clearTimeout(t);
-    res.end();
+    // Ending politely would keep the unread backlog in memory until the client reads it.
+    if (drop) res.destroy();
+    else res.end();
   };
   const write = (type: string, object: unknown): boolean => {
     if (done) return false;
     res.write(`${JSON.stringify({ type, object })}\n`);
     if (res.writableLength > limits.maxBufferedBytes) {
       // The client stopped reading; upstream also drops unresponsive watchers.
-      finish();
+      finish(true);
       return false;
     }
     return true;
   };
-  req.on('close', finish);
-  res.on('error', finish);
+  req.on('close', () => finish());
+  res.on('error', () => finish());
 
   try {
     stop = w.cache.watch(from, {
@@ -117,7 +119,7 @@ export async function serveWatch<T extends KubeObject>(
     throw err;
   }
   if (sendInitial && bookmarks) write('BOOKMARK', w.bookmark(w.cache.revision, true));
-  timers.push(setTimeout(finish, seconds * 1000));
+  timers.push(setTimeout(() => finish(), seconds * 1000));
   if (bookmarks) {
     const tick = () => {
       if (write('BOOKMARK', w.bookmark(w.cache.revision, false))) timers.push(setTimeout(tick, limits.bookmarkEveryMs));

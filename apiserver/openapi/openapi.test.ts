@@ -3,7 +3,7 @@ import { createHash } from 'node:crypto';
 import { buildOpenAPIDocuments, openAPIDocuments } from './documents.js';
 import { loadFieldDocs, parseDeclarations } from './field-docs.js';
 import { COMPONENTS, CORE, DISCOVERY, INT_OR_STRING, META } from './schemas.js';
-import { strictDecodingMessage, strictFieldErrors, unknownFields } from './strict-fields.js';
+import { strictDecodingMessage, strictFieldErrors, unknownFieldPaths, unknownFields } from './strict-fields.js';
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
 
@@ -195,6 +195,20 @@ describe('OpenAPI v3', () => {
       ]);
       expect(strictFieldErrors('Service', '{"spec": {"bogus": ')).to.deep.equal(['unknown field "spec.bogus"']);
       expect(strictFieldErrors('Service', 'not json')).to.deep.equal([]);
+    });
+
+    it('prunes unknown fields as decoding into the Go types does, keeping maps and opaque values whole', () => {
+      const obj = {
+        metadata: { labels: { any: 'x' }, managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': {} }, bogus: 1 }] },
+        spec: { ports: [{ port: 80, bogus: 1 }], selector: { free: 'form' }, other: {} },
+        extra: 1,
+      };
+      expect(unknownFieldPaths('Service', obj)).to.deep.equal(['metadata.managedFields[0].bogus', 'spec.ports[0].bogus', 'spec.other', 'extra']);
+      expect(unknownFields('Service', obj, { prune: true })).to.have.length(4);
+      expect(obj).to.deep.equal({
+        metadata: { labels: { any: 'x' }, managedFields: [{ manager: 'm', fieldsV1: { 'f:spec': {} } }] },
+        spec: { ports: [{ port: 80 }], selector: { free: 'form' } },
+      });
     });
   });
 });

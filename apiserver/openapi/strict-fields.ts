@@ -62,20 +62,38 @@ export function strictFieldErrors(kind: ServedKind, json: string): string[] {
   return out.errors;
 }
 
-/** Unknown fields of an already-decoded object (e.g. from YAML), in key order. */
-export function unknownFields(kind: ServedKind, obj: unknown): string[] {
+/**
+ * Unknown fields of an already-decoded object (from YAML, or made by a patch), in key order.
+ * With `prune` they are also deleted, as decoding into the Go types drops them: whatever the
+ * field validation, an unknown field is never stored.
+ */
+export function unknownFields(kind: ServedKind, obj: unknown, options: { prune?: boolean } = {}): string[] {
   const out = new Collector();
+  visitUnknown(kind, obj, (path, parent, key) => {
+    out.add('unknown', path);
+    if (options.prune) delete parent[key];
+  });
+  return out.errors;
+}
+
+/** The paths (`spec.ports[0].bogus`) of an object's unknown fields, in key order. */
+export function unknownFieldPaths(kind: ServedKind, obj: unknown): string[] {
+  const paths: string[] = [];
+  visitUnknown(kind, obj, (path) => paths.push(path));
+  return paths;
+}
+
+function visitUnknown(kind: ServedKind, obj: unknown, visit: (path: string, parent: Record<string, unknown>, key: string) => void): void {
   const walk = (node: Node, v: unknown, path: string) => {
     if (node.k === 'list' && Array.isArray(v)) v.forEach((x, i) => walk(node.items, x, `${path}[${i}]`));
     if (node.k !== 'struct' || typeof v !== 'object' || v === null || Array.isArray(v)) return;
     for (const [key, x] of Object.entries(v)) {
       const next = child(node, key);
-      if (!next) out.add('unknown', join(path, key));
-      else walk(next, x, join(path, key));
+      if (next) walk(next, x, join(path, key));
+      else visit(join(path, key), v as Record<string, unknown>, key);
     }
   };
   walk({ k: 'struct', name: KIND_COMPONENTS[kind] }, obj, '');
-  return out.errors;
 }
 
 /** The 400 message upstream gives a create or update whose body fails strict decoding. */

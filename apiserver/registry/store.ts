@@ -295,6 +295,8 @@ export class Store<T extends KubeObject> {
     meta.resourceVersion ||= old.metadata.resourceVersion;
     meta.uid ||= old.metadata.uid;
     meta.creationTimestamp = old.metadata.creationTimestamp;
+    // Clients that do not know managedFields (a replace of `kubectl get -o yaml`) do not wipe them.
+    if (!meta.managedFields?.length && old.metadata.managedFields?.length) meta.managedFields = old.metadata.managedFields;
     if (old.metadata.deletionTimestamp) {
       meta.deletionTimestamp = old.metadata.deletionTimestamp;
       meta.deletionGracePeriodSeconds = old.metadata.deletionGracePeriodSeconds;

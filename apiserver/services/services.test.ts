@@ -32,6 +32,9 @@ describe('apiserver: Services on a real etcd', function () {
     expect(k8s.body.spec.ports[0]).to.include({ name: 'https', port: 443, protocol: 'TCP' });
     const slice = await call(server.url, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices/kubernetes');
     expect(slice.body.endpoints[0].addresses).to.deep.equal(['192.168.0.10']);
+    expect(slice.body.metadata.generation).to.equal(1);
+    const ep = await call(server.url, 'GET', '/api/v1/namespaces/default/endpoints/kubernetes');
+    expect(slice.body.metadata.uid).to.match(/^[0-9a-f-]{36}$/).and.not.equal(ep.body.metadata.uid);
   });
 
   it('defaults a Service and gives it a random IP from the upper band, persisted with its IPAddress', async () => {
