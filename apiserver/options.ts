@@ -1,6 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { parseEndpoints } from '../shared/etcd/client.js';
-import { parseDuration } from '../shared/flags/duration.js';
+import { parseGoDuration } from '../shared/flags/go-values.js';
 import { ipFamilyOf, parseIP } from '../shared/net/ip.js';
 import { DEFAULT_ETCD_PREFIX, normalizePrefix } from '../shared/storage/keys.js';
 import { PortRange } from './allocator/node-ports.js';
@@ -58,10 +58,16 @@ export function completeOptions(flags: RawFlags, log: (line: string) => void): A
     bindAddress: flags.bindAddress,
     port,
     advertiseAddress,
-    repairIntervalMs: parseDuration(flags.repairInterval),
-    ipLeakGraceMs: parseDuration(flags.ipLeakGracePeriod),
+    repairIntervalMs: duration('--repair-interval', flags.repairInterval),
+    ipLeakGraceMs: duration('--ip-leak-grace-period', flags.ipLeakGracePeriod),
     log,
   };
+}
+
+function duration(flag: string, value: string): number {
+  const ms = parseGoDuration(value);
+  if (ms === undefined || ms < 0) throw new Error(`invalid argument "${value}" for "${flag}" flag: time: invalid duration "${value}"`);
+  return ms;
 }
 
 /**

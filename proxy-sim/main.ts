@@ -3,7 +3,7 @@ import { Command, CommanderError, InvalidArgumentError, Option } from 'commander
 import { DEFAULT_ETCD_PREFIX, normalizePrefix } from '../shared/storage/keys.js';
 import { buildProxierConfig } from './render/node-config.js';
 import { renderSnapshot } from './render/snapshot.js';
-import { parseGoDuration, rewriteBooleanFlags } from './cli/go-values.js';
+import { parseGoDuration, rewriteBooleanFlags } from '../shared/flags/go-values.js';
 import { parseEndpointSlices, parseServices, readInput } from './cli/input.js';
 import type { OutputMode } from './cli/live.js';
 import { BOOLEAN_FLAGS, addNodeFlags, ipFamilies, nodeSettings, type NodeFlagValues } from './cli/node-flags.js';

@@ -6,7 +6,7 @@ import { sharedClient, sharedEtcd, uniquePrefix } from '../../shared/testing/etc
 import { endpointChainName, portProtoHash } from '../render/chain-names.js';
 import { buildProxierConfig } from '../render/node-config.js';
 import { renderSnapshot } from '../render/snapshot.js';
-import { EtcdProcess, etcdBinary } from '../testing/etcd-process.js';
+import { DisposableEtcd, etcdBinary } from '../../shared/testing/disposable-etcd.js';
 import { LiveRun, deleteObject, eventually, putObject } from '../testing/live.js';
 import { ep, slice, svc, testNode } from '../testing/objects.js';
 import { TcpProxy } from '../testing/tcp-proxy.js';
@@ -193,22 +193,20 @@ describe('live mode (real etcd)', function () {
   });
 
   it('rides out an etcd crash and resumes from the last revision it delivered', async function () {
-    const bin = etcdBinary();
-    if (!bin) {
+    if (!etcdBinary()) {
       if (process.env.CI === 'true') throw new Error('no etcd binary for the restart test (set ETCD_BIN or install etcd-server)');
       this.skip();
     }
-    const etcd = new EtcdProcess(bin!);
-    await etcd.start();
-    const own = connectEtcd([etcd.url]);
+    const etcd = await DisposableEtcd.start();
+    const own = connectEtcd(etcd.endpoints);
     try {
       const root = '/registry';
       await putObject(own, root, svc('default/before', { clusterIP: '10.96.2.1' }));
-      const run = await live(root, {}, [etcd.url]);
+      const run = await live(root, {}, etcd.endpoints);
       await run.waitForSync(/^# sync 1 /);
       await etcd.kill();
       await eventually(() => expect(run.err.join('\n')).to.match(/disconnected/), 20_000);
-      await etcd.start();
+      await etcd.restart();
       const revs: number[] = [];
       for (const name of ['after1', 'after2', 'after3']) revs.push(await putObject(own, root, svc(`default/${name}`, { clusterIP: `10.96.2.${10 + revs.length}` })));
       await eventually(() => {

@@ -21,7 +21,7 @@ export class DisposableEtcd {
   ) {}
 
   static async start(): Promise<DisposableEtcd> {
-    const bin = process.env.ETCD_BIN || findOnPath('etcd');
+    const bin = etcdBinary();
     if (!bin) throw new Error('no etcd binary on PATH: apt-get install -y etcd-server');
     const etcd = new DisposableEtcd(bin, `http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`);
     await etcd.restart();
@@ -79,9 +79,11 @@ export class DisposableEtcd {
   }
 }
 
-function findOnPath(name: string): string | undefined {
+/** The etcd binary tests can start themselves (ETCD_BIN, then PATH), if there is one. */
+export function etcdBinary(): string | undefined {
+  if (process.env.ETCD_BIN) return process.env.ETCD_BIN;
   for (const dir of (process.env.PATH ?? '').split(delimiter)) {
-    if (dir && existsSync(join(dir, name))) return join(dir, name);
+    if (dir && existsSync(join(dir, 'etcd'))) return join(dir, 'etcd');
   }
   return undefined;
 }
