@@ -2,6 +2,7 @@
 import { Command, Option } from 'commander';
 import { completeOptions, FLAG_DEFAULTS, type RawFlags } from './options.js';
 import { startApiServer } from './server.js';
+import { lineLogger } from '../shared/log.js';
 
 const program = new Command('apiserver')
   .description('A mini kube-apiserver for Services: defaults, validates, allocates clusterIPs and stores them in etcd')
@@ -18,17 +19,21 @@ const program = new Command('apiserver')
 
 program.parse();
 
-const log = (line: string) => console.log(line);
+const log = lineLogger();
 try {
   const options = completeOptions(program.opts<RawFlags>(), log);
   const server = await startApiServer(options);
   const shutdown = () => {
     log('apiserver: shutting down');
-    server.close().finally(() => process.exit(0));
+    server.close().finally(() => {
+      log.flush();
+      process.exit(0);
+    });
   };
   process.once('SIGINT', shutdown);
   process.once('SIGTERM', shutdown);
 } catch (err) {
+  log.flush();
   console.error(`Error: ${err instanceof Error ? err.message : String(err)}`);
   process.exit(1);
 }
