@@ -7,10 +7,46 @@ export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 export interface CacheEvent<T> {
   type: EventType;
   key: string;
-  object: T;
   revision: number;
+  /** Decoded when first read: a kind nobody watches is never decoded. */
+  readonly object: T;
   /** For MODIFIED: the object before the change, which decides what a filtered watcher sees. */
-  prev?: T;
+  readonly prev?: T;
+}
+
+/** A stored value, decoded (and decorated) once, on first use. */
+class Stored<T> {
+  private decoded: T | undefined;
+  private tried = false;
+
+  constructor(
+    readonly modRevision: number,
+    private readonly make: () => T | undefined,
+  ) {}
+
+  get object(): T | undefined {
+    if (!this.tried) {
+      this.tried = true;
+      this.decoded = this.make();
+    }
+    return this.decoded;
+  }
+}
+
+function event<T>(type: EventType, key: string, revision: number, object: () => T | undefined, prev?: () => T | undefined): CacheEvent<T> {
+  let made: { obj: T | undefined } | undefined;
+  return {
+    type,
+    key,
+    revision,
+    get object() {
+      made ??= { obj: object() };
+      return made.obj as T;
+    },
+    get prev() {
+      return prev?.();
+    },
+  };
 }
 
 export interface CacheWatcher<T> {
@@ -45,7 +81,7 @@ export interface WatchCacheOptions<T> {
  * client. It is also the informer store the controllers read.
  */
 export class WatchCache<T extends KubeObject> implements ReflectorHandler {
-  private readonly objects = new Map<string, T>();
+  private readonly objects = new Map<string, Stored<T>>();
   private readonly window: CacheEvent<T>[] = [];
   private readonly watchers = new Set<CacheWatcher<T>>();
   private readonly listeners = new Set<() => void>();
@@ -67,17 +103,21 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
   }
 
   get(key: string): T | undefined {
-    return this.objects.get(key);
+    return this.objects.get(key)?.object;
   }
 
-  values(): IterableIterator<T> {
-    return this.objects.values();
+  *values(): IterableIterator<T> {
+    for (const stored of this.objects.values()) {
+      const obj = stored.object;
+      if (obj) yield obj;
+    }
   }
 
   /** Current objects whose key starts with the prefix, in key order, as etcd would list them. */
   list(prefix = ''): { items: T[]; revision: number } {
     const keys = [...this.objects.keys()].filter((k) => k.startsWith(prefix)).sort();
-    return { items: keys.map((k) => this.objects.get(k)!), revision: this.current };
+    const items = keys.map((k) => this.objects.get(k)!.object).filter((o): o is T => o !== undefined);
+    return { items, revision: this.current };
   }
 
   /** Called after every change, for controllers that reconcile on any change. */
@@ -113,7 +153,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
   watch(fromRevision: number | undefined, watcher: CacheWatcher<T>): () => void {
     let backlog: CacheEvent<T>[];
     if (fromRevision === undefined) {
-      backlog = this.list().items.map((object) => ({ type: 'ADDED' as const, key: '', object, revision: this.current }));
+      backlog = this.list().items.map((object) => event<T>('ADDED', '', this.current, () => object));
     } else {
       const oldest = this.window[0]?.revision ?? this.current + 1;
       if (fromRevision < oldest - 1 && fromRevision < this.current) throw new TooOldResourceVersion(fromRevision, oldest - 1);
@@ -135,22 +175,19 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
       this.current = 0;
     }
     // A fresh list (start, or after a compaction): tell watchers what changed, as events.
-    const next = new Map<string, T>();
-    for (const kv of items) {
-      const obj = this.decode(kv.key, kv.value, kv.modRevision);
-      if (obj) next.set(kv.key, obj);
-    }
+    const next = new Map<string, Stored<T>>();
+    for (const kv of items) next.set(kv.key, this.stored(kv.key, kv.value, kv.modRevision));
     const events: CacheEvent<T>[] = [];
-    for (const [key, object] of next) {
+    for (const [key, now] of next) {
       const old = this.objects.get(key);
-      if (!old) events.push({ type: 'ADDED', key, object, revision });
-      else if (old.metadata.resourceVersion !== object.metadata.resourceVersion) events.push({ type: 'MODIFIED', key, object, revision, prev: old });
+      if (!old) events.push(event('ADDED', key, revision, () => now.object));
+      else if (old.modRevision !== now.modRevision) events.push(event('MODIFIED', key, revision, () => now.object, () => old.object));
     }
     for (const [key, old] of this.objects) {
-      if (!next.has(key)) events.push({ type: 'DELETED', key, object: stamped(old, revision), revision });
+      if (!next.has(key)) events.push(deleted(key, revision, old));
     }
     this.objects.clear();
-    for (const [key, obj] of next) this.objects.set(key, obj);
+    for (const [key, stored] of next) this.objects.set(key, stored);
     this.publish(events, revision);
   }
 
@@ -158,16 +195,16 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     const events: CacheEvent<T>[] = [];
     for (const change of changes) {
       if (change.type === 'put') {
-        const object = this.decode(change.kv.key, change.kv.value, change.kv.modRevision);
-        if (!object) continue;
-        const prev = this.objects.get(change.kv.key);
-        this.objects.set(change.kv.key, object);
-        events.push(prev ? { type: 'MODIFIED', key: change.kv.key, object, revision: change.kv.modRevision, prev } : { type: 'ADDED', key: change.kv.key, object, revision: change.kv.modRevision });
+        const { key, value, modRevision } = change.kv;
+        const now = this.stored(key, value, modRevision);
+        const prev = this.objects.get(key);
+        this.objects.set(key, now);
+        events.push(prev ? event('MODIFIED', key, modRevision, () => now.object, () => prev.object) : event('ADDED', key, modRevision, () => now.object));
       } else {
         const old = this.objects.get(change.key);
         if (!old) continue;
         this.objects.delete(change.key);
-        events.push({ type: 'DELETED', key: change.key, object: stamped(old, change.revision), revision: change.revision });
+        events.push(deleted(change.key, change.revision, old));
       }
     }
     this.publish(events, revision);
@@ -199,15 +236,17 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     watcher.close(reason);
   }
 
-  private decode(key: string, value: Buffer, modRevision: number): T | undefined {
-    try {
-      const obj = decodeObject<T>(value, modRevision);
-      this.options.decorate?.(obj);
-      return obj;
-    } catch {
-      this.options.log?.(`watch cache: skipping ${key}: not a JSON API object`);
-      return undefined;
-    }
+  private stored(key: string, value: Buffer, modRevision: number): Stored<T> {
+    return new Stored(modRevision, () => {
+      try {
+        const obj = decodeObject<T>(value, modRevision);
+        this.options.decorate?.(obj);
+        return obj;
+      } catch {
+        this.options.log?.(`watch cache: skipping ${key}: not a JSON API object`);
+        return undefined;
+      }
+    });
   }
 }
 
@@ -216,12 +255,14 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
  * an object match the filter is ADDED, one that makes it stop matching is DELETED (the previous
  * state, at the revision of the change), and changes outside the filter are not seen at all.
  */
-export function seenBy<T extends KubeObject>(event: CacheEvent<T>, filter: (obj: T) => boolean): CacheEvent<T> | undefined {
-  if (event.type !== 'MODIFIED') return filter(event.object) ? event : undefined;
-  const now = filter(event.object);
-  const before = event.prev !== undefined && filter(event.prev);
-  if (now) return before ? event : { ...event, type: 'ADDED' };
-  if (before) return { type: 'DELETED', key: event.key, object: stamped(event.prev!, event.revision), revision: event.revision };
+export function seenBy<T extends KubeObject>(e: CacheEvent<T>, filter: (obj: T) => boolean): CacheEvent<T> | undefined {
+  const object = e.object;
+  const prev = e.prev;
+  if (e.type !== 'MODIFIED') return object && filter(object) ? e : undefined;
+  const now = object !== undefined && filter(object);
+  const before = prev !== undefined && filter(prev);
+  if (now) return before ? e : event('ADDED', e.key, e.revision, () => object);
+  if (before) return event('DELETED', e.key, e.revision, () => stamped(prev, e.revision));
   return undefined;
 }
 
@@ -237,4 +278,11 @@ function seenAll<T extends KubeObject>(events: CacheEvent<T>[], filter: (obj: T)
 /** A deleted object carries the revision of its deletion, as upstream's DELETED events do. */
 function stamped<T extends KubeObject>(obj: T, revision: number): T {
   return { ...obj, metadata: { ...obj.metadata, resourceVersion: String(revision) } };
+}
+
+function deleted<T extends KubeObject>(key: string, revision: number, old: Stored<T>): CacheEvent<T> {
+  return event('DELETED', key, revision, () => {
+    const obj = old.object;
+    return obj && stamped(obj, revision);
+  });
 }
