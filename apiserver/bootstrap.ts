@@ -99,7 +99,7 @@ async function writeKubernetesEndpoints(o: BootstrapOptions): Promise<void> {
       .requireRevision(sliceKey, Number(sliceKV?.mod_revision ?? 0))
       .put(epKey, encodeObject(ep))
       .put(sliceKey, encodeObject(slice))
-      .commit(o.client);
+      .commit(o.client.kv);
     if (outcome.succeeded) return;
   }
   throw new Error('could not write the kubernetes endpoints: too many concurrent changes');

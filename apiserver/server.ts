@@ -24,6 +24,7 @@ import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
 import { NamespaceFinalizeStrategy, NamespaceStatusStrategy, NamespaceStrategy } from './namespaces/strategy.js';
 import { Store } from './registry/store.js';
+import { TxnBatcher } from './registry/txn-batcher.js';
 import { IPRepairLoop } from './repair/loop.js';
 import { ServiceStatusStrategy, ServiceStrategy } from './services/strategy.js';
 
@@ -81,13 +82,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   await Promise.all(reflectors.map((r) => r.start()));
 
   const gate = new NamespaceLifecycle(client, root, caches.namespaces);
+  // Writes of concurrent requests share etcd round trips; each keeps its own transaction.
+  const txns = new TxnBatcher(client.kv);
   const stores = {
-    services: new Store<Service>(client, root, serviceStrategy, gate),
-    namespaces: new Store<Namespace>(client, root, new NamespaceStrategy()),
-    endpoints: new Store<Endpoints>(client, root, new EndpointsStrategy(mirroring), gate),
-    endpointSlices: new Store<EndpointSlice>(client, root, new EndpointSliceStrategy(), gate),
+    services: new Store<Service>(client, root, serviceStrategy, gate, txns),
+    namespaces: new Store<Namespace>(client, root, new NamespaceStrategy(), undefined, txns),
+    endpoints: new Store<Endpoints>(client, root, new EndpointsStrategy(mirroring), gate, txns),
+    endpointSlices: new Store<EndpointSlice>(client, root, new EndpointSliceStrategy(), gate, txns),
   };
-  const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy());
+  const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns);
 
   let ready = false;
   const checks: Check[] = [etcdCheck(client), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
@@ -100,8 +103,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   ]);
   const watches = new WatchBudget(o.watchLimits);
   const handlers: RestHandler[] = [
-    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig)), returnDeletedObject: true }, watches),
-    new ResourceHandler<Namespace>({ store: stores.namespaces, cache: caches.namespaces, statusStore: new Store<Namespace>(client, root, new NamespaceStatusStrategy()), returnDeletedObject: true }, watches),
+    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig), undefined, txns), returnDeletedObject: true }, watches),
+    new ResourceHandler<Namespace>({ store: stores.namespaces, cache: caches.namespaces, statusStore: new Store<Namespace>(client, root, new NamespaceStatusStrategy(), undefined, txns), returnDeletedObject: true }, watches),
     new ResourceHandler<Endpoints>({ store: stores.endpoints, cache: caches.endpoints, returnDeletedObject: false, warning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }, watches),
     new ResourceHandler<EndpointSlice>({ store: stores.endpointSlices, cache: caches.endpointSlices, returnDeletedObject: false }, watches),
   ];

@@ -7,6 +7,7 @@ import { alreadyExists, badRequest, conflict, internalError, invalidObject, notF
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
 import { WriteTxn } from './txn.js';
+import type { TxnRunner } from './txn-batcher.js';
 import { generateName, nowTimestamp, validatePathSegment } from './object-meta.js';
 
 /** Gives the store what it needs of namespaces without knowing the Namespace kind. */
@@ -48,6 +49,8 @@ export class Store<T extends KubeObject> {
     private readonly root: string,
     readonly strategy: Strategy<T>,
     private readonly namespaces?: NamespaceGate,
+    /** Where writes go: straight to etcd, or through the apiserver's TxnBatcher. */
+    private readonly txns: TxnRunner = client.kv,
   ) {}
 
   get info() {
@@ -145,7 +148,7 @@ export class Store<T extends KubeObject> {
         if (nsGuard) txn.requireRevision(nsGuard.key, nsGuard.modRevision);
         this.addEffects(txn, effects);
         txn.put(key, encodeObject(obj));
-        const outcome = await txn.commit(this.client);
+        const outcome = await txn.commit(this.txns);
         if (outcome.succeeded) {
           effects.settle(true);
           effects.committed?.(key, outcome.revision);
@@ -213,7 +216,7 @@ export class Store<T extends KubeObject> {
         const txn = new WriteTxn().requireRevision(key, current.modRevision);
         this.addEffects(txn, effects);
         txn.put(key, value);
-        const outcome = await txn.commit(this.client);
+        const outcome = await txn.commit(this.txns);
         if (outcome.succeeded) {
           effects.settle(true);
           effects.committed?.(key, outcome.revision);
@@ -258,7 +261,7 @@ export class Store<T extends KubeObject> {
       this.strategy.markDeleted?.(marked);
       const value = encodeObject(marked);
       if (options.dryRun || value.equals(current.raw)) return this.decorated(current.obj);
-      const outcome = await new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.client);
+      const outcome = await new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.txns);
       if (outcome.succeeded) {
         marked.metadata.resourceVersion = String(outcome.revision);
         return this.decorated(marked);
@@ -274,7 +277,7 @@ export class Store<T extends KubeObject> {
     const effects = (await this.strategy.deleteEffects?.(obj)) ?? NO_SIDE_EFFECTS;
     const txn = new WriteTxn().requireRevision(key, current.modRevision).delete(key);
     this.addEffects(txn, effects);
-    const outcome = await txn.commit(this.client);
+    const outcome = await txn.commit(this.txns);
     effects.settle(outcome.succeeded);
     if (!outcome.succeeded) return undefined;
     effects.committed?.(key, outcome.revision);

@@ -1,6 +1,7 @@
-import type { Etcd3, ICompare, IRequestOp, ITxnResponse } from 'etcd3';
+import type { ICompare, IRequestOp, ITxnResponse } from 'etcd3';
 import { CompareResult, CompareTarget } from 'etcd3';
 import { storageError } from './etcd-errors.js';
+import type { TxnRunner } from './txn-batcher.js';
 
 /**
  * One etcd transaction of the generic store: conditions on the object key and on every claimed
@@ -30,10 +31,11 @@ export class WriteTxn {
     return this;
   }
 
-  async commit(client: Etcd3): Promise<TxnOutcome> {
+  /** Runs it on `runner`: the etcd3 client's `kv`, or the apiserver's batcher. */
+  async commit(runner: TxnRunner): Promise<TxnOutcome> {
     let res: ITxnResponse;
     try {
-      res = await client.kv.txn({
+      res = await runner.txn({
         compare: this.compares,
         success: this.ops,
         failure: this.checked.map((key) => ({ request_range: { key: Buffer.from(key) } })),

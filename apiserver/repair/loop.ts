@@ -92,7 +92,7 @@ export class IPRepairLoop {
       txn.requireRevision(objectKey(this.root, 'services', svc.metadata.namespace, svc.metadata.name!), Number(svc.metadata.resourceVersion));
       txn.put(ipKey, encodeObject(newIPAddress(action.ip, svc)));
     }
-    const outcome = await txn.commit(this.client);
+    const outcome = await txn.commit(this.client.kv);
     if (!outcome.succeeded) this.options.log(`repair: ${action.kind} of IPAddress ${action.ip} skipped: it changed meanwhile`);
   }
 }
