@@ -15,16 +15,27 @@ const CREATES = Number(process.env.BENCH_CREATES ?? 4000);
 /**
  * Service creates through the HTTP API at 64 in flight, against the bare etcd transaction a
  * create needs (the same compares and puts), on the same etcd, in one run. Then the same HTTP
- * load with a /12 and a /20 range, to show the pick does not depend on the range size.
+ * load with a /12 and a /20 range, to show the pick does not depend on the range size. Each
+ * apiserver is a fresh process with a fresh key prefix.
  */
 export default async function benchApiserver(): Promise<void> {
   const etcd = await provideEtcd({ log: (l) => console.log(`[etcd] ${l}`) });
   const client = connectEtcd(etcd.endpoints);
   try {
-    console.log(`\napiserver: ${CREATES} Service creates, ${CONCURRENCY} in flight, on ${etcd.description}`);
-    const raw = await rawTxns(client);
-    const api12 = await viaApiserver(etcd.endpoints, '10.96.0.0/12');
-    const api20 = await viaApiserver(etcd.endpoints, '10.96.0.0/20');
+    console.log(`\napiserver: ${CREATES} Service creates, ${CONCURRENCY} in flight, on ${etcd.description} (best of 2 runs each)`);
+    // A first run warms etcd up (its first thousands of keys cost more); then the runs go twice,
+    // the two ranges in both orders, and each keeps its better run, so none is charged for
+    // going first.
+    await viaApiserver(etcd.endpoints, '10.96.0.0/16');
+    const runs: Record<'raw' | '/12' | '/20', RunStats[]> = { raw: [], '/12': [], '/20': [] };
+    for (const order of [['/12', '/20'], ['/20', '/12']] as const) {
+      runs.raw.push(await rawTxns(client));
+      for (const range of order) runs[range].push(await viaApiserver(etcd.endpoints, `10.96.0.0${range}`));
+    }
+    const best = (rs: RunStats[]) => rs.reduce((a, b) => (b.rate > a.rate ? b : a));
+    const raw = best(runs.raw);
+    const api12 = best(runs['/12']);
+    const api20 = best(runs['/20']);
     const row = (name: string, s: RunStats) => [name, s.ops, s.rate.toFixed(0), s.p50.toFixed(2), s.p99.toFixed(2), (s.rate / raw.rate).toFixed(2)];
     printTable(['run', 'creates', 'per second', 'p50 ms', 'p99 ms', 'of raw'], [
       row('raw etcd txn (svc + IPAddress)', raw),
