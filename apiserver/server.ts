@@ -27,6 +27,7 @@ import { Store } from './registry/store.js';
 import { TxnBatcher } from './registry/txn-batcher.js';
 import { IPRepairLoop } from './repair/loop.js';
 import { ServiceStatusStrategy, ServiceStrategy } from './services/strategy.js';
+import { serviceNarrator } from './services/narration.js';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -103,7 +104,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   ]);
   const watches = new WatchBudget(o.watchLimits);
   const handlers: RestHandler[] = [
-    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig), undefined, txns), returnDeletedObject: true }, watches),
+    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig), undefined, txns), returnDeletedObject: true, narrator: serviceNarrator(log) }, watches),
     new ResourceHandler<Namespace>({ store: stores.namespaces, cache: caches.namespaces, statusStore: new Store<Namespace>(client, root, new NamespaceStatusStrategy(), undefined, txns), returnDeletedObject: true }, watches),
     new ResourceHandler<Endpoints>({ store: stores.endpoints, cache: caches.endpoints, returnDeletedObject: false, warning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }, watches),
     new ResourceHandler<EndpointSlice>({ store: stores.endpointSlices, cache: caches.endpointSlices, returnDeletedObject: false }, watches),

@@ -9,7 +9,7 @@ import { decodeBody, fieldValidation } from './decode.js';
 import { parsePatch, patchedObject, patchType } from './patch.js';
 import { rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
-import { sendJSON } from './respond.js';
+import { sendJSON, toStatus } from './respond.js';
 import { selection } from './selection.js';
 import { serveWatch, type WatchBudget } from './watch.js';
 import type { RestHandler } from './server.js';
@@ -25,6 +25,14 @@ export interface ServedOptions<T extends KubeObject> {
   returnDeletedObject: boolean;
   /** A `Warning:` header on every request, e.g. the deprecation of v1 Endpoints. */
   warning?: string;
+  /** The teaching log's voice for this kind's writes (Services), if it has one. */
+  narrator?: WriteNarrator;
+}
+
+/** Tells the teaching log that a write arrived (step 1) or was refused. */
+export interface WriteNarrator {
+  request(verb: string, namespace: string | undefined, name: string | undefined, userAgent: string | undefined): void;
+  refused(namespace: string | undefined, name: string | undefined, status: Status): void;
 }
 
 /** The REST verbs of one resource: writes and consistent reads go to its store, watches to its cache. */
@@ -66,13 +74,45 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       const list = query.get('resourceVersion') === '0' ? this.served.cache.list(store.prefix(namespace)) : await store.list(namespace);
       return send(200, view.list(list.items.filter(filter), list.revision), view.contentType);
     }
+    const narrator = info.subresource || dryRun ? undefined : this.served.narrator;
+    let name = info.name;
+    const told = (verb: string) => narrator?.request(verb, namespace, name, req.headers['user-agent']);
+    try {
+      return await this.write(method, req, info, query, { send, warnings, namespace, store, dryRun, told, named: (n) => (name = n) });
+    } catch (err) {
+      narrator?.refused(namespace, name, toStatus(err));
+      throw err;
+    }
+  }
+
+  /** POST, PUT, PATCH and DELETE. */
+  private async write(
+    method: string,
+    req: IncomingMessage,
+    info: RequestInfo,
+    query: URLSearchParams,
+    w: {
+      send: (code: number, body: unknown) => void;
+      warnings: string[];
+      namespace: string | undefined;
+      store: Store<T>;
+      dryRun: boolean;
+      told: (verb: string) => void;
+      named: (name: string | undefined) => void;
+    },
+  ): Promise<void> {
+    const resource = this.store.info;
+    const { send, warnings, namespace, store, dryRun } = w;
     if (method === 'POST') {
       if (info.name || (resource.namespaced && !namespace)) throw methodNotSupported(resource, 'create');
       const obj = this.decode(await readBody(req), req, query, warnings);
+      w.named(obj.metadata.name);
+      w.told('create');
       return send(201, await store.create(namespace, obj, { dryRun }));
     }
     if (!info.name) throw methodNotSupported(resource, method === 'DELETE' ? 'deletecollection' : method.toLowerCase());
     const name = info.name;
+    w.told(method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method);
     if (method === 'PUT') {
       const obj = this.decode(await readBody(req), req, query, warnings);
       if (obj.metadata.name && obj.metadata.name !== name) {

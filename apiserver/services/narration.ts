@@ -3,6 +3,7 @@ import { formatIP } from '../../shared/net/ip.js';
 import type { ClusterIPAllocator } from '../allocator/cluster-ips.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
 import type { IPDecision, ServiceAllocation } from './allocation.js';
+import type { WriteNarrator } from '../http/resource-handler.js';
 
 /**
  * The teaching log: one plain line per step of the flow, so a reader can follow a Service from
@@ -11,13 +12,17 @@ import type { IPDecision, ServiceAllocation } from './allocation.js';
  */
 const ref = (svc: Service) => `${svc.metadata.namespace}/${svc.metadata.name}`;
 
-export function describeRequest(verb: string, namespace: string | undefined, name: string | undefined, userAgent: string | undefined): string {
-  const who = userAgent ? ` from ${userAgent.split(' ')[0]}` : '';
-  return `step 1/4 request: ${verb} service ${namespace ?? ''}/${name ?? '(generated name)'}${who}`;
-}
-
-export function describeRefusal(namespace: string | undefined, name: string | undefined, code: number, message: string): string {
-  return `step 2/4 refused: service ${namespace ?? ''}/${name ?? ''}: ${code} ${message}`;
+/** Step 1, and the refusals, for the Service handler. */
+export function serviceNarrator(log: (line: string) => void): WriteNarrator {
+  return {
+    request(verb, namespace, name, userAgent) {
+      const who = userAgent ? ` from ${userAgent.split(' ')[0]}` : '';
+      log(`step 1/4 request: ${verb} service ${namespace ?? ''}/${name ?? '(generated name)'}${who}`);
+    },
+    refused(namespace, name, status) {
+      log(`step 2/4 refused: service ${namespace ?? ''}/${name ?? ''}: ${status.code} ${status.message ?? ''}`);
+    },
+  };
 }
 
 function bandText(cidr: ServiceCIDR, band: 'static' | 'dynamic'): string {

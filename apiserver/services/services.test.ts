@@ -74,6 +74,8 @@ describe('apiserver: Services on a real etcd', function () {
       causes: [{ reason: 'FieldValueInvalid', message: 'Invalid value: []string{"10.96.0.10"}: failed to allocate IP 10.96.0.10: provided IP is already allocated', field: 'spec.clusterIPs' }],
     });
     expect(await keyExists(`${server.prefix}/services/specs/default/static2`)).to.equal(false);
+    expect(logs).to.include('step 1/4 request: create service default/static2 from node');
+    expect(logs).to.include(`step 2/4 refused: service default/static2: 422 ${taken.body.message}`);
   });
 
   it('refuses an IP outside the range, and answers 409 (not 422) for an existing Service', async () => {
