@@ -47,4 +47,38 @@ describe('TxnBatcher (real etcd): group commit of independent transactions', () 
     const outcomes = await Promise.allSettled([1, 2, 3].map((i) => batcher.txn(createIfAbsent(`/x/${i}`, 'v'))));
     expect(outcomes.every((o) => o.status === 'rejected')).to.equal(true);
   });
+
+  it('keeps within etcd\'s operation limit, which counts nested operations', async () => {
+    const prefix = uniquePrefix('batch');
+    let calls = 0;
+    const counting = { txn: (req: ITxnRequest) => (calls++, client.kv.txn(req)) };
+    const batcher = new TxnBatcher(counting, { maxInFlight: 1 });
+    const wide: ITxnRequest = {
+      compare: Array.from({ length: 100 }, (_, i) => ({ key: Buffer.from(`${prefix}/wide${i}`), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: 0 })),
+      success: Array.from({ length: 100 }, (_, i) => ({ request_put: { key: Buffer.from(`${prefix}/wide${i}`), value: Buffer.from('v') } })),
+      failure: [],
+    };
+    const small = Array.from({ length: 40 }, (_, i) => batcher.txn(createIfAbsent(`${prefix}/s${i}`, 'v')));
+    const all = await Promise.all([batcher.txn(createIfAbsent(`${prefix}/first`, 'v')), batcher.txn(wide), ...small]);
+    expect(all.every((r) => r.succeeded)).to.equal(true);
+    expect(calls).to.be.lessThan(all.length);
+  });
+
+  it('never batches a transaction with one that writes a key it compares', async () => {
+    const prefix = uniquePrefix('batch');
+    const batcher = new TxnBatcher(client.kv, { maxInFlight: 1 });
+    // Each creates its key only if the other's key is absent: together they must not both commit.
+    const crossed = (mine: string, other: string): ITxnRequest => ({
+      compare: [{ key: Buffer.from(other), target: CompareTarget.Mod, result: CompareResult.Equal, mod_revision: 0 }],
+      success: [{ request_put: { key: Buffer.from(mine), value: Buffer.from('v') } }],
+      failure: [],
+    });
+    // The first goes out alone; the two crossed ones queue behind it and would share a batch.
+    const [, a, b] = await Promise.all([
+      batcher.txn(createIfAbsent(`${prefix}/first`, 'v')),
+      batcher.txn(crossed(`${prefix}/a`, `${prefix}/b`)),
+      batcher.txn(crossed(`${prefix}/b`, `${prefix}/a`)),
+    ]);
+    expect([a.succeeded, b.succeeded].filter(Boolean)).to.have.length(1);
+  });
 });

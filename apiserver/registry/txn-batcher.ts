@@ -8,17 +8,19 @@ export interface TxnRunner {
 export interface BatchOptions {
   /** Batches on the wire at once. */
   maxInFlight: number;
-  /** Transactions per batch; etcd refuses more than --max-txn-ops (128) ops per level. */
-  maxBatch: number;
+  /** etcd's --max-txn-ops (default 128): it bounds a request's operations, nesting included. */
+  maxTxnOps: number;
   /** Request size per batch, under etcd's --max-request-bytes (1.5 MiB). */
   maxBytes: number;
 }
 
-const DEFAULTS: BatchOptions = { maxInFlight: 2, maxBatch: 64, maxBytes: 1 << 20 };
+const DEFAULTS: BatchOptions = { maxInFlight: 2, maxTxnOps: 128, maxBytes: 1 << 20 };
 
 interface Pending {
   req: ITxnRequest;
   writes: string[];
+  compares: string[];
+  ops: number;
   bytes: number;
   resolve(res: ITxnResponse): void;
   reject(err: unknown): void;
@@ -26,13 +28,15 @@ interface Pending {
 
 /**
  * Group commit for independent transactions. While batches are on the wire, new transactions
- * wait, and the next batch carries them together as nested transactions of one etcd request:
- * etcd evaluates each nested transaction's conditions on its own and applies its own branch, so
- * each keeps its all-or-nothing meaning, and one gRPC round trip serves many writes. A lone
- * transaction goes out at once, alone: batching adds no wait.
+ * wait, and the next batch carries them together as nested transactions of one etcd request,
+ * so one gRPC round trip serves many writes. A lone transaction goes out at once, alone:
+ * batching adds no wait.
  *
- * etcd refuses a request that writes one key twice, so transactions that write the same key go
- * in different batches.
+ * etcd first evaluates the conditions of every nested transaction against the state before the
+ * request, then applies the chosen branches in order. So each keeps its all-or-nothing meaning
+ * only if no other transaction of the batch writes a key it compares or writes; such
+ * transactions go in different batches. etcd also counts operations across nesting: a nested
+ * transaction may have at most --max-txn-ops minus the batch's size, which bounds the batch.
  */
 export class TxnBatcher implements TxnRunner {
   private readonly queue: Pending[] = [];
@@ -48,7 +52,7 @@ export class TxnBatcher implements TxnRunner {
 
   txn(req: ITxnRequest): Promise<ITxnResponse> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ req, writes: writtenKeys(req), bytes: approximateSize(req), resolve, reject });
+      this.queue.push({ req, writes: writtenKeys(req), compares: comparedKeys(req), ops: opCount(req), bytes: approximateSize(req), resolve, reject });
       this.pump();
     });
   }
@@ -65,20 +69,26 @@ export class TxnBatcher implements TxnRunner {
   }
 
   private takeBatch(): Pending[] {
-    const batch: Pending[] = [];
-    const written = new Set<string>();
-    let bytes = 0;
-    for (let i = 0; i < this.queue.length && batch.length < this.options.maxBatch; ) {
+    const batch: Pending[] = [this.queue.shift()!];
+    const written = new Set(batch[0]!.writes);
+    const compared = new Set(batch[0]!.compares);
+    let bytes = batch[0]!.bytes;
+    let maxOps = batch[0]!.ops;
+    for (let i = 0; i < this.queue.length; ) {
       const p = this.queue[i]!;
-      const clash = p.writes.some((k) => written.has(k));
-      if (clash || (batch.length > 0 && bytes + p.bytes > this.options.maxBytes)) {
+      const ops = Math.max(maxOps, p.ops);
+      const fits = ops + batch.length + 1 <= this.options.maxTxnOps && bytes + p.bytes <= this.options.maxBytes;
+      const clash = p.writes.some((k) => written.has(k) || compared.has(k)) || p.compares.some((k) => written.has(k));
+      if (!fits || clash) {
         i++;
         continue;
       }
       this.queue.splice(i, 1);
       batch.push(p);
       bytes += p.bytes;
+      maxOps = ops;
       for (const k of p.writes) written.add(k);
+      for (const k of p.compares) compared.add(k);
     }
     return batch;
   }
@@ -104,6 +114,17 @@ export class TxnBatcher implements TxnRunner {
   }
 }
 
+/** etcd's count for --max-txn-ops: the longest of the three lists, nested ones included. */
+function opCount(req: ITxnRequest): number {
+  const nested = (ops: IRequestOp[] | undefined) => Math.max(0, ...(ops ?? []).map((op) => (op.request_txn ? opCount(op.request_txn) : 0)));
+  const own = Math.max(req.compare?.length ?? 0, req.success?.length ?? 0, req.failure?.length ?? 0);
+  return own + Math.max(nested(req.success), nested(req.failure));
+}
+
+function comparedKeys(req: ITxnRequest): string[] {
+  return (req.compare ?? []).map((c) => c.key!.toString('latin1'));
+}
+
 /** The keys a transaction puts or deletes, in either branch. */
 function writtenKeys(req: ITxnRequest): string[] {
   const keys: string[] = [];
@@ -111,7 +132,7 @@ function writtenKeys(req: ITxnRequest): string[] {
     for (const op of ops ?? []) {
       if (op.request_put?.key) keys.push(op.request_put.key.toString('latin1'));
       if (op.request_delete_range?.key) keys.push(op.request_delete_range.key.toString('latin1'));
-      if (op.request_txn) keys.push(...writtenKeys(op.request_txn));
+      if (op.request_txn) keys.push(...writtenKeys(op.request_txn), ...comparedKeys(op.request_txn));
     }
   };
   visit(req.success);
