@@ -82,7 +82,10 @@ export interface WatchCacheOptions<T> {
  */
 export class WatchCache<T extends KubeObject> implements ReflectorHandler {
   private readonly objects = new Map<string, Stored<T>>();
+  /** Recent changes, whole revisions only (a revision may hold many objects: group commit). */
   private readonly window: CacheEvent<T>[] = [];
+  /** Watches can resume from this revision on; the window holds every change after it. */
+  private floor = 0;
   private readonly watchers = new Set<CacheWatcher<T>>();
   private readonly listeners = new Set<() => void>();
   private readonly waiters: { revision: number; resolve: () => void }[] = [];
@@ -155,8 +158,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     if (fromRevision === undefined) {
       backlog = this.list().items.map((object) => event<T>('ADDED', '', this.current, () => object));
     } else {
-      const oldest = this.window[0]?.revision ?? this.current + 1;
-      if (fromRevision < oldest - 1 && fromRevision < this.current) throw new TooOldResourceVersion(fromRevision, oldest - 1);
+      if (fromRevision < this.floor) throw new TooOldResourceVersion(fromRevision, this.floor);
       backlog = this.window.filter((e) => e.revision > fromRevision);
     }
     this.watchers.add(watcher);
@@ -171,10 +173,12 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     if (revision < this.current) {
       // etcd went back in time (restored or wiped): no watch can resume across that.
       this.closeAll('etcd revision went backwards');
-      this.window.length = 0;
       this.current = 0;
     }
-    // A fresh list (start, or after a compaction): tell watchers what changed, as events.
+    // What happened between the last change seen and this list is unknown: resuming from
+    // before it is impossible. Watchers that are open get the difference, as events.
+    this.window.length = 0;
+    this.floor = revision;
     const next = new Map<string, Stored<T>>();
     for (const kv of items) next.set(kv.key, this.stored(kv.key, kv.value, kv.modRevision));
     const events: CacheEvent<T>[] = [];
@@ -188,7 +192,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     }
     this.objects.clear();
     for (const [key, stored] of next) this.objects.set(key, stored);
-    this.publish(events, revision);
+    this.publish(events, revision, false);
   }
 
   apply(changes: WatchEvent[], revision: number): void {
@@ -215,11 +219,10 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     for (const watcher of [...this.watchers]) this.drop(watcher, reason);
   }
 
-  private publish(events: CacheEvent<T>[], revision: number): void {
+  private publish(events: CacheEvent<T>[], revision: number, remember = true): void {
     this.current = Math.max(this.current, revision);
     if (events.length) {
-      this.window.push(...events);
-      if (this.window.length > this.capacity) this.window.splice(0, this.window.length - this.capacity);
+      if (remember) this.remember(events);
       for (const watcher of [...this.watchers]) {
         const mine = seenAll(events, (obj) => watcher.filter(obj));
         if (mine.length && !watcher.deliver(mine)) this.drop(watcher, 'watcher stopped');
@@ -228,6 +231,18 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     }
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.revision <= this.current) this.waiters.splice(i, 1)[0]!.resolve();
+    }
+  }
+
+  /** Adds changes to the window, dropping the oldest revisions, each as a whole, when it is full. */
+  private remember(events: CacheEvent<T>[]): void {
+    this.window.push(...events);
+    while (this.window.length > this.capacity) {
+      const oldest = this.window[0]!.revision;
+      let n = 0;
+      while (n < this.window.length && this.window[n]!.revision === oldest) n++;
+      this.window.splice(0, n);
+      this.floor = oldest;
     }
   }
 

@@ -90,9 +90,12 @@ export async function serveWatch<T extends KubeObject>(
     if (drop) res.destroy();
     else res.end();
   };
-  const write = (type: string, object: unknown): boolean => {
+  // A batch of events (all of one or more etcd revisions) is written whole, and a client that
+  // stopped reading is cut off only between batches: objects written together share a
+  // revision, and a client resumes from the revision of the last event it saw.
+  const write = (...events: { type: string; object: unknown }[]): boolean => {
     if (done) return false;
-    res.write(`${JSON.stringify({ type, object })}\n`);
+    res.write(events.map((e) => `${JSON.stringify(e)}\n`).join(''));
     if (res.writableLength > limits.maxBufferedBytes) {
       // The client stopped reading; upstream also drops unresponsive watchers.
       finish(true);
@@ -106,23 +109,23 @@ export async function serveWatch<T extends KubeObject>(
   try {
     stop = w.cache.watch(from, {
       filter: w.filter,
-      deliver: (events: CacheEvent<T>[]) => events.every((e) => write(e.type, w.render(e.object, e.type))),
+      deliver: (events: CacheEvent<T>[]) => write(...events.map((e) => ({ type: e.type, object: w.render(e.object, e.type) }))),
       close: () => finish(),
     });
   } catch (err) {
     if (err instanceof TooOldResourceVersion) {
-      write('ERROR', expired(err.message).status);
+      write({ type: 'ERROR', object: expired(err.message).status });
       finish();
       return;
     }
     finish();
     throw err;
   }
-  if (sendInitial && bookmarks) write('BOOKMARK', w.bookmark(w.cache.revision, true));
+  if (sendInitial && bookmarks) write({ type: 'BOOKMARK', object: w.bookmark(w.cache.revision, true) });
   timers.push(setTimeout(() => finish(), seconds * 1000));
   if (bookmarks) {
     const tick = () => {
-      if (write('BOOKMARK', w.bookmark(w.cache.revision, false))) timers.push(setTimeout(tick, limits.bookmarkEveryMs));
+      if (write({ type: 'BOOKMARK', object: w.bookmark(w.cache.revision, false) })) timers.push(setTimeout(tick, limits.bookmarkEveryMs));
     };
     timers.push(setTimeout(tick, Math.min(limits.bookmarkEveryMs, Math.max(0, seconds * 1000 - 2000))));
   }
