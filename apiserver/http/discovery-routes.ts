@@ -3,7 +3,8 @@ import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from 
 import { negotiateDiscovery } from '../discovery/negotiate.js';
 import { versionInfo } from '../discovery/version.js';
 import { notAcceptable, StatusError } from '../errors/status.js';
-import { openAPIDocuments, type GroupVersionPath } from '../openapi/documents.js';
+import { openAPIDocuments } from '../openapi/documents.js';
+import type { GroupVersionPath } from '../openapi/served.js';
 import { sendJSON } from './respond.js';
 import type { PathHandler } from './server.js';
 
