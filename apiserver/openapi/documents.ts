@@ -1,9 +1,8 @@
 import { createHash } from 'node:crypto';
-import { KUBERNETES_VERSION } from '../discovery/version.js';
 import { buildSchemas, refTo, type Schema } from './components.js';
 import { loadFieldDocs, type FieldDocs } from './field-docs.js';
 import { COMPONENTS, KIND_COMPONENTS, META } from './schemas.js';
-import { GROUP_VERSION_PATHS, PATCH_MEDIA_TYPES, servedPaths, type GroupVersionPath, type QueryParam, type ServedOperation } from './served.js';
+import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, servedPaths, type GroupVersionPath, type QueryParam, type ServedOperation } from './served.js';
 
 /** One served document: its JSON text and the hash clients cache it by. */
 export interface OpenAPIDocument {
@@ -53,7 +52,7 @@ export function groupVersionDocument(gv: GroupVersionPath, docs: FieldDocs): Sch
   }
   return {
     openapi: '3.0.0',
-    info: { title: 'Kubernetes', version: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}` },
+    info: INFO,
     paths,
     components: { schemas: buildSchemas([...roots, `${META}.Patch`], docs, 'v3') },
   };

@@ -1,3 +1,4 @@
+import { KUBERNETES_VERSION } from '../discovery/version.js';
 import type { ServedKind } from './schemas.js';
 
 /**
@@ -6,6 +7,9 @@ import type { ServedKind } from './schemas.js';
  * patch types (client-side apply), and the object bodies. The v2 and v3 documents render these
  * in their own syntax.
  */
+
+/** The `info` of every document. */
+export const INFO = { title: 'Kubernetes', version: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}` };
 
 /** The OpenAPI v3 group-version documents served, by their path under /openapi/v3/. */
 export type GroupVersionPath = 'api/v1' | 'apis/discovery.k8s.io/v1';
