@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { negotiateObject } from '../tables/negotiate.js';
 import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from './documents.js';
-import { negotiateDiscovery, parseAccept } from './negotiate.js';
+import { negotiateDiscovery, negotiateOpenAPIv2, parseAccept } from './negotiate.js';
 import { versionInfo } from './version.js';
 
 const KUBECTL_133 =
@@ -133,6 +133,29 @@ describe('discovery', () => {
     for (const [accept, want] of objectCases) {
       it(`objects for Accept ${JSON.stringify(accept)}`, () => {
         expect(negotiateObject(accept)).to.deep.equal(want);
+      });
+    }
+
+    const PROTO = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
+    const openAPIv2Cases: [string | undefined, 'json' | 'protobuf' | undefined][] = [
+      // kubectl 1.27 to 1.33
+      ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'protobuf'],
+      [PROTO, 'protobuf'],
+      [undefined, 'json'],
+      ['', 'json'],
+      ['application/json', 'json'],
+      ['*/*', 'json'],
+      ['application/*', 'json'],
+      ['*/*, application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'protobuf'],
+      ['application/json;q=0.5, application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'protobuf'],
+      ['application/yaml', undefined],
+      ['text/html', undefined],
+    ];
+    for (const [accept, form] of openAPIv2Cases) {
+      it(`/openapi/v2 for Accept ${JSON.stringify(accept)}`, () => {
+        const answer = negotiateOpenAPIv2(accept);
+        expect(answer?.form).to.equal(form);
+        if (form) expect(answer!.contentType).to.equal(form === 'json' ? 'application/json' : PROTO);
       });
     }
 

@@ -58,3 +58,29 @@ export function negotiateDiscovery(accept: string | undefined): DiscoveryAnswer 
   }
   return undefined;
 }
+
+/** The media types /openapi/v2 answers in, in the order upstream's handler tries them. */
+const OPENAPI_V2_FORMS = [
+  { subtype: 'json', form: 'json', contentType: 'application/json' },
+  // kubectl asks for the @ spelling; the answer always names the dotted one.
+  { subtype: 'com.github.proto-openapi.spec.v2@v1.0+protobuf', form: 'protobuf', contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' },
+  { subtype: 'com.github.proto-openapi.spec.v2.v1.0+protobuf', form: 'protobuf', contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' },
+] as const;
+
+export type OpenAPIv2Answer = (typeof OPENAPI_V2_FORMS)[number];
+
+/**
+ * Which form of the OpenAPI v2 document to answer with: JSON or gnostic protobuf. As upstream, a
+ * missing Accept means any, the most preferred range that matches wins (specific ranges before
+ * wildcards at equal q), and a wildcard matches JSON. Undefined means 406.
+ */
+export function negotiateOpenAPIv2(accept: string | undefined): OpenAPIv2Answer | undefined {
+  const wildcards = (r: MediaRange) => (r.type === '*' ? 1 : 0) + (r.subtype === '*' ? 1 : 0);
+  const ranges = accept?.trim() ? parseAccept(accept).sort((a, b) => b.q - a.q || wildcards(a) - wildcards(b)) : [{ type: '*', subtype: '*', params: {}, q: 1 }];
+  for (const r of ranges) {
+    if (r.type !== '*' && r.type !== 'application') continue;
+    const match = OPENAPI_V2_FORMS.find((f) => r.subtype === '*' || r.subtype === f.subtype);
+    if (match) return match;
+  }
+  return undefined;
+}

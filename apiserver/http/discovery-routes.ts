@@ -1,9 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { aggregatedDiscovery, apiGroupList, apiResourceList, apiVersions } from '../discovery/documents.js';
-import { negotiateDiscovery } from '../discovery/negotiate.js';
+import { negotiateDiscovery, negotiateOpenAPIv2 } from '../discovery/negotiate.js';
 import { versionInfo } from '../discovery/version.js';
 import { notAcceptable, StatusError } from '../errors/status.js';
-import { openAPIDocuments, type GroupVersionPath } from '../openapi/documents.js';
+import { openAPIDocuments } from '../openapi/documents.js';
+import type { GroupVersionPath } from '../openapi/served.js';
+import { swaggerDocument } from '../openapi/swagger.js';
 import { sendJSON } from './respond.js';
 import type { PathHandler } from './server.js';
 
@@ -31,21 +33,43 @@ function resourceList(groupVersion: string): PathHandler {
 function openAPI(path?: GroupVersionPath): PathHandler {
   return (req: IncomingMessage, res: ServerResponse) => {
     const docs = openAPIDocuments();
-    const doc = path ? docs.documents.get(path) : undefined;
-    const text = path ? doc!.json : docs.index;
-    const headers: Record<string, string> = { 'Content-Type': 'application/json' };
-    if (doc) {
-      headers['ETag'] = `"${doc.hash}"`;
-      headers['Cache-Control'] = 'public, immutable';
-      if (req.headers['if-none-match'] === `"${doc.hash}"`) {
-        res.writeHead(304, headers);
-        res.end();
-        return;
-      }
-    }
-    res.writeHead(200, { ...headers, 'Content-Length': Buffer.byteLength(text) });
-    res.end(text);
+    if (!path) return sendDocument(req, res, docs.index, { 'Content-Type': 'application/json' });
+    const doc = docs.documents.get(path)!;
+    sendDocument(req, res, doc.json, { 'Content-Type': 'application/json', 'Cache-Control': 'public, immutable' }, doc.hash);
   };
+}
+
+/**
+ * OpenAPI v2, as upstream's handler serves it: gnostic protobuf for kubectl 1.27 and 1.28, JSON
+ * for anyone else, one ETag for both, 406 with no body when neither is acceptable.
+ */
+function openAPIv2(): PathHandler {
+  return (req, res) => {
+    const answer = negotiateOpenAPIv2(req.headers.accept);
+    if (!answer) {
+      res.writeHead(406, { Vary: 'Accept', 'Content-Length': 0 });
+      res.end();
+      return;
+    }
+    const doc = swaggerDocument();
+    sendDocument(req, res, answer.form === 'protobuf' ? doc.proto : doc.json, { 'Content-Type': answer.contentType, Vary: 'Accept' }, doc.etag);
+  };
+}
+
+/** A prebuilt document, or 304 when the client already holds this ETag. */
+function sendDocument(req: IncomingMessage, res: ServerResponse, body: string | Uint8Array, headers: Record<string, string>, etag?: string): void {
+  if (etag) {
+    const quoted = `"${etag}"`;
+    headers = { ...headers, ETag: quoted };
+    const held = req.headers['if-none-match']?.split(',').map((t) => t.trim().replace(/^W\//, ''));
+    if (held?.includes(quoted) || held?.includes('*')) {
+      res.writeHead(304, headers);
+      res.end();
+      return;
+    }
+  }
+  res.writeHead(200, { ...headers, 'Content-Length': typeof body === 'string' ? Buffer.byteLength(body) : body.length });
+  res.end(body);
 }
 
 /** Every path outside the resource tree that clients read to learn about the server. */
@@ -56,6 +80,7 @@ export function discoveryRoutes(serverAddress: () => string): [string, PathHandl
     ['/apis', discoveryRoot('groups', serverAddress)],
     ['/api/v1', resourceList('v1')],
     ['/apis/discovery.k8s.io/v1', resourceList('discovery.k8s.io/v1')],
+    ['/openapi/v2', openAPIv2()],
     ['/openapi/v3', openAPI()],
     ['/openapi/v3/api/v1', openAPI('api/v1')],
     ['/openapi/v3/apis/discovery.k8s.io/v1', openAPI('apis/discovery.k8s.io/v1')],

@@ -3,9 +3,11 @@ import { createHash } from 'node:crypto';
 import { buildOpenAPIDocuments, openAPIDocuments } from './documents.js';
 import { loadFieldDocs, parseDeclarations } from './field-docs.js';
 import { COMPONENTS, CORE, DISCOVERY, INT_OR_STRING, META } from './schemas.js';
+import { buildSwagger, swaggerDocument } from './swagger.js';
 import { strictDecodingMessage, strictFieldErrors, unknownFieldPaths, unknownFields } from './strict-fields.js';
 
 type Schema = Record<string, unknown> & { properties?: Record<string, Record<string, unknown>> };
+type V3Document = { paths: Record<string, Record<string, Schema>>; components: { schemas: Record<string, Schema> } };
 
 const words = (s: string) => s.split(/\s+/).filter(Boolean).join(' ');
 const sha256 = (s: string) => createHash('sha256').update(s).digest('hex');
@@ -139,6 +141,90 @@ describe('OpenAPI v3', () => {
           }
         }
       }
+    });
+  });
+
+  describe('OpenAPI v2 (Swagger 2.0) document', () => {
+    const v2 = JSON.parse(swaggerDocument().json) as { swagger: string; info: object; paths: Record<string, Record<string, Schema>>; definitions: Record<string, Schema> };
+    const v3 = openAPIDocuments();
+    const v3Schemas = Object.assign({}, ...[...v3.documents.values()].map((d) => (JSON.parse(d.json) as V3Document).components.schemas)) as Record<string, Schema>;
+
+    it('covers every served kind and path of the v3 documents, built from the same schemas', () => {
+      expect(v2.swagger).to.equal('2.0');
+      expect(v2.info).to.deep.equal({ title: 'Kubernetes', version: 'v1.33.1' });
+      expect(Object.keys(v2.definitions)).to.deep.equal(Object.keys(v3Schemas).sort());
+      const v3Paths = [...v3.documents.values()].flatMap((d) => Object.keys((JSON.parse(d.json) as V3Document).paths));
+      expect(Object.keys(v2.paths)).to.deep.equal(v3Paths);
+      for (const [name, schema] of Object.entries(v2.definitions)) {
+        expect(schema.description, name).to.equal(v3Schemas[name]!.description);
+        for (const [prop, p] of Object.entries(schema.properties ?? {})) expect(p.description, `${name}.${prop}`).to.equal(v3Schemas[name]!.properties![prop]!.description);
+      }
+      expect(swaggerDocument()).to.equal(swaggerDocument());
+      expect(JSON.stringify(buildSwagger(loadFieldDocs()))).to.equal(swaggerDocument().json);
+    });
+
+    it('speaks Swagger 2.0 as upstream serves it: $ref with siblings, no defaults, IntOrString a string', () => {
+      const d = v2.definitions;
+      expect(d[`${CORE}.Service`]!.properties!.spec).to.deep.equal({ $ref: `#/definitions/${CORE}.ServiceSpec`, description: d[`${CORE}.Service`]!.properties!.spec!.description });
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.ports!.items).to.deep.equal({ $ref: `#/definitions/${CORE}.ServicePort` });
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.clusterIPs!.items).to.deep.equal({ type: 'string' });
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.ipFamilies!.items).to.deep.equal({ enum: ['', 'IPv4', 'IPv6'], type: 'string' });
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.selector).to.deep.include({ additionalProperties: { type: 'string' }, type: 'object', 'x-kubernetes-map-type': 'atomic' });
+      expect(d[INT_OR_STRING]).to.deep.equal({ description: d[INT_OR_STRING]!.description, format: 'int-or-string', type: 'string' });
+      expect(d[`${META}.Time`]).to.deep.include({ format: 'date-time', type: 'string' });
+      const text = JSON.stringify(v2);
+      expect(text).to.not.match(/"default":|"allOf":|"oneOf":|#\/components\//);
+      for (const [, ref] of text.matchAll(/"\$ref":"#\/definitions\/([^"]+)"/g)) expect(v2.definitions, ref).to.have.property(ref!);
+    });
+
+    it('keeps kinds, list types, patch keys and enums', () => {
+      const d = v2.definitions;
+      expect(d[`${CORE}.Service`]!['x-kubernetes-group-version-kind']).to.deep.equal([{ group: '', kind: 'Service', version: 'v1' }]);
+      expect(d[`${DISCOVERY}.EndpointSlice`]!['x-kubernetes-group-version-kind']).to.deep.equal([{ group: 'discovery.k8s.io', kind: 'EndpointSlice', version: 'v1' }]);
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.ports).to.deep.include({
+        type: 'array',
+        'x-kubernetes-list-type': 'map',
+        'x-kubernetes-list-map-keys': ['port', 'protocol'],
+        'x-kubernetes-patch-merge-key': 'port',
+        'x-kubernetes-patch-strategy': 'merge',
+      });
+      expect(d[`${CORE}.ServiceSpec`]!.properties!.type).to.deep.include({ type: 'string', enum: ['ClusterIP', 'ExternalName', 'LoadBalancer', 'NodePort'] });
+      expect(d[`${CORE}.EndpointAddress`]!['x-kubernetes-map-type']).to.equal('atomic');
+      expect(d[`${DISCOVERY}.EndpointSlice`]!.required).to.deep.equal(['addressType', 'endpoints']);
+    });
+
+    it('operations: a PATCH with the GVK, fieldValidation and the patch types; object and patch bodies', () => {
+      const item = v2.paths['/api/v1/namespaces/{namespace}/services/{name}']!;
+      expect(Object.keys(item)).to.deep.equal(['get', 'put', 'patch', 'parameters']);
+      expect(item.parameters).to.deep.equal([
+        { in: 'path', name: 'name', required: true, type: 'string', uniqueItems: true },
+        { in: 'path', name: 'namespace', required: true, type: 'string', uniqueItems: true },
+      ]);
+      const patch = item.patch!;
+      expect(patch['x-kubernetes-group-version-kind']).to.deep.equal({ group: '', kind: 'Service', version: 'v1' });
+      expect(patch['x-kubernetes-action']).to.equal('patch');
+      expect(patch.consumes).to.include('application/strategic-merge-patch+json');
+      expect(patch.parameters).to.deep.equal([
+        { in: 'body', name: 'body', required: true, schema: { $ref: `#/definitions/${META}.Patch` } },
+        { in: 'query', name: 'dryRun', type: 'string', uniqueItems: true },
+        { in: 'query', name: 'fieldManager', type: 'string', uniqueItems: true },
+        { in: 'query', name: 'fieldValidation', type: 'string', uniqueItems: true },
+        { in: 'query', name: 'force', type: 'boolean', uniqueItems: true },
+      ]);
+      expect((item.put!.parameters as unknown[])[0]).to.deep.equal({ in: 'body', name: 'body', required: true, schema: { $ref: `#/definitions/${CORE}.Service` } });
+      expect(item.put!.consumes).to.deep.equal(['*/*']);
+      expect(v2.paths['/api/v1/namespaces']!.post!['x-kubernetes-group-version-kind']).to.deep.equal({ group: '', kind: 'Namespace', version: 'v1' });
+      expect(v2.paths['/api/v1/namespaces']!.parameters).to.deep.equal([]);
+      expect(v2.paths['/apis/discovery.k8s.io/v1/endpointslices']).to.deep.equal({
+        get: {
+          consumes: ['*/*'],
+          parameters: [],
+          produces: ['application/json', 'application/yaml'],
+          responses: { '200': { description: 'OK', schema: { $ref: `#/definitions/${DISCOVERY}.EndpointSlice` } }, '401': { description: 'Unauthorized' } },
+          'x-kubernetes-action': 'list',
+          'x-kubernetes-group-version-kind': { group: 'discovery.k8s.io', kind: 'EndpointSlice', version: 'v1' },
+        },
+      });
     });
   });
 

@@ -14,8 +14,11 @@ export type Prop =
 export interface ComponentDef {
   /** The field docs entry that documents this type. */
   doc: string;
-  /** Leaf types (IntOrString, Time, FieldsV1, Patch) carry their own type instead of properties. */
-  leaf?: { type?: string; format?: string; oneOf?: string[] };
+  /**
+   * Leaf types (IntOrString, Time, FieldsV1, Patch) carry their own type instead of properties.
+   * `oneOf` replaces `type` in OpenAPI v3, as upstream's OpenAPIV3OneOfTypes does.
+   */
+  leaf?: { type: string; format?: string; oneOf?: string[] };
   props?: Record<string, Prop>;
   required?: string[];
   gvk?: { group: string; kind: string; version: string };
@@ -42,8 +45,8 @@ export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 const typeMeta = { apiVersion: str, kind: str };
 
 export const COMPONENTS: Record<string, ComponentDef> = {
-  // v3 gives IntOrString no `type`, only oneOf, so kubectl explain names it <IntOrString>.
-  [INT_OR_STRING]: { doc: 'IntOrString', leaf: { format: 'int-or-string', oneOf: ['integer', 'string'] } },
+  // v3 gives IntOrString no `type`, only oneOf, so kubectl explain names it <IntOrString>; v2 calls it a string.
+  [INT_OR_STRING]: { doc: 'IntOrString', leaf: { type: 'string', format: 'int-or-string', oneOf: ['integer', 'string'] } },
   [`${META}.Time`]: { doc: 'Time', leaf: { type: 'string', format: 'date-time' } },
   [`${META}.FieldsV1`]: { doc: 'FieldsV1', leaf: { type: 'object' } },
   [`${META}.Patch`]: { doc: 'Patch', leaf: { type: 'object' } },

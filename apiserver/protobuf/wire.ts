@@ -101,3 +101,63 @@ export class WireReader {
 
 // Go keeps invalid UTF-8 in strings; JSON cannot, so replacement characters are the closest faithful form.
 const utf8 = new TextDecoder('utf-8');
+
+/** Writes the protobuf wire format into one growing buffer. */
+export class WireWriter {
+  private buf = new Uint8Array(256);
+  private len = 0;
+
+  /** An unsigned varint; `value` must be a non-negative safe integer. */
+  varint(value: number): void {
+    this.reserve(10);
+    let v = value;
+    while (v > 0x7f) {
+      this.buf[this.len++] = (v % 0x80) | 0x80;
+      v = Math.floor(v / 0x80);
+    }
+    this.buf[this.len++] = v;
+  }
+
+  key(field: number, wire: number): void {
+    this.varint(field * 8 + wire);
+  }
+
+  bool(field: number, value: boolean): void {
+    this.key(field, WIRE_VARINT);
+    this.varint(value ? 1 : 0);
+  }
+
+  bytes(field: number, data: Uint8Array): void {
+    this.key(field, WIRE_BYTES);
+    this.varint(data.length);
+    this.reserve(data.length);
+    this.buf.set(data, this.len);
+    this.len += data.length;
+  }
+
+  string(field: number, value: string): void {
+    this.bytes(field, utf8Encoder.encode(value));
+  }
+
+  /** An embedded message, written by `write` into a writer of its own and then length-prefixed. */
+  message(field: number, write: (w: WireWriter) => void): void {
+    const inner = new WireWriter();
+    write(inner);
+    this.bytes(field, inner.finish());
+  }
+
+  finish(): Uint8Array {
+    return this.buf.slice(0, this.len);
+  }
+
+  private reserve(n: number): void {
+    if (this.len + n <= this.buf.length) return;
+    let size = this.buf.length * 2;
+    while (size < this.len + n) size *= 2;
+    const next = new Uint8Array(size);
+    next.set(this.buf.subarray(0, this.len));
+    this.buf = next;
+  }
+}
+
+const utf8Encoder = new TextEncoder();

@@ -1,42 +1,7 @@
 import { expect } from 'chai';
 import { call, startTestApiServer } from '../../apiserver/testing/server.js';
+import { descriptionBlock, SEED_CLUSTER_IP_DESCRIPTION, words } from './explain-text.js';
 import { findKubectl, Kubectl, requireKubectl } from './run.js';
-
-/**
- * The DESCRIPTION of `kubectl explain service.spec.clusterIP` as the project's seed shows it (an
- * older kubectl that wrapped text differently; the words are what must match).
- */
-const SEED_CLUSTER_IP_DESCRIPTION = `
-     clusterIP is the IP address of the service and is usually assigned
-     randomly. If an address is specified manually, is in-range (as per system
-     configuration), and is not in use, it will be allocated to the service;
-     otherwise creation of the service will fail. This field may not be changed
-     through updates unless the type field is also being changed to ExternalName
-     (which requires this field to be blank) or the type field is being changed
-     from ExternalName (in which case this field may optionally be specified, as
-     describe above). Valid values are "None", empty string (""), or a valid IP
-     address. Setting this to "None" makes a "headless service" (no virtual IP),
-     which is useful when direct endpoint connections are preferred and proxying
-     is not required. Only applies to types ClusterIP, NodePort, and
-     LoadBalancer. If this field is specified when creating a Service of type
-     ExternalName, creation will fail. This field will be wiped when updating a
-     Service to type ExternalName. More info:
-     https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies
-`;
-
-const words = (text: string) => text.trim().split(/\s+/).join(' ');
-
-/** The DESCRIPTION block of kubectl explain's output, as printed (indented lines up to a blank one). */
-function descriptionBlock(out: string): string {
-  const lines = out.split('\n');
-  const start = lines.indexOf('DESCRIPTION:');
-  const body: string[] = [];
-  for (const line of lines.slice(start + 1)) {
-    if (line.trim() === '') break;
-    body.push(line);
-  }
-  return body.join('\n');
-}
 
 describe('e2e: kubectl describe and explain (kubectl 1.33 through the dispatcher)', function () {
   this.timeout(60_000);
@@ -135,6 +100,11 @@ describe('e2e: kubectl describe and explain (kubectl 1.33 through the dispatcher
     expect(lines[0]).to.equal('    clusterIP is the IP address of the service and is usually assigned randomly.');
     expect(lines).to.include('    describe above).  Valid values are "None", empty string (""), or a valid IP');
     expect(lines[lines.length - 1]).to.equal('    https://kubernetes.io/docs/concepts/services-networking/service/#virtual-ips-and-service-proxies');
+  });
+
+  it('explain --output=plaintext-openapiv2 renders OpenAPI v2 (protobuf) exactly as the seed shows', async () => {
+    const out = await kubectl.ok(['explain', 'service.spec.clusterIP', '--output=plaintext-openapiv2']);
+    expect(out).to.equal(`KIND:     Service\nVERSION:  v1\n\nFIELD:    clusterIP <string>\n\nDESCRIPTION:${SEED_CLUSTER_IP_DESCRIPTION}`);
   });
 
   it('explain svc lists the fields of the Service', async () => {

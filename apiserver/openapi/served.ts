@@ -1,0 +1,94 @@
+import { KUBERNETES_VERSION } from '../discovery/version.js';
+import type { ServedKind } from './schemas.js';
+
+/**
+ * The REST paths each OpenAPI document describes and, on each, the operations kubectl looks at:
+ * the PATCH operation with its GVK and `fieldValidation` (server-side validation), its consumed
+ * patch types (client-side apply), and the object bodies. The v2 and v3 documents render these
+ * in their own syntax.
+ */
+
+/** The `info` of every document. */
+export const INFO = { title: 'Kubernetes', version: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}` };
+
+/** The OpenAPI v3 group-version documents served, by their path under /openapi/v3/. */
+export type GroupVersionPath = 'api/v1' | 'apis/discovery.k8s.io/v1';
+
+export interface QueryParam {
+  name: string;
+  type: 'string' | 'boolean';
+}
+
+export interface ServedOperation {
+  method: 'get' | 'post' | 'put' | 'patch';
+  /** Upstream's x-kubernetes-action. */
+  action: 'get' | 'list' | 'post' | 'put' | 'patch';
+  query: QueryParam[];
+  /** The request body: the object itself, or a patch of it. */
+  body?: 'object' | 'patch';
+}
+
+export interface ServedPath {
+  path: string;
+  kind: ServedKind;
+  /** The path's own parameters (the all-namespaces list path has none listed). */
+  pathParams?: string[];
+  operations: ServedOperation[];
+}
+
+interface ServedResource {
+  kind: ServedKind;
+  /** e.g. `/api/v1/namespaces/{namespace}/services` */
+  collection: string;
+  /** The all-namespaces list path, for namespaced resources. */
+  all?: string;
+}
+
+const RESOURCES: Record<GroupVersionPath, ServedResource[]> = {
+  'api/v1': [
+    { kind: 'Endpoints', collection: '/api/v1/namespaces/{namespace}/endpoints', all: '/api/v1/endpoints' },
+    { kind: 'Namespace', collection: '/api/v1/namespaces' },
+    { kind: 'Service', collection: '/api/v1/namespaces/{namespace}/services', all: '/api/v1/services' },
+  ],
+  'apis/discovery.k8s.io/v1': [
+    { kind: 'EndpointSlice', collection: '/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices', all: '/apis/discovery.k8s.io/v1/endpointslices' },
+  ],
+};
+
+export const GROUP_VERSION_PATHS = Object.keys(RESOURCES) as GroupVersionPath[];
+
+// kubectl looks for fieldValidation to decide that the server validates fields itself.
+const WRITE_PARAMS: QueryParam[] = [
+  { name: 'dryRun', type: 'string' },
+  { name: 'fieldManager', type: 'string' },
+  { name: 'fieldValidation', type: 'string' },
+];
+
+/** The paths of one group version, in document order. */
+export function servedPaths(gv: GroupVersionPath): ServedPath[] {
+  const paths: ServedPath[] = [];
+  for (const { kind, collection, all } of RESOURCES[gv]) {
+    const namespaced = collection.includes('{namespace}');
+    paths.push({
+      path: collection,
+      kind,
+      pathParams: namespaced ? ['namespace'] : [],
+      operations: [{ method: 'post', action: 'post', query: WRITE_PARAMS, body: 'object' }],
+    });
+    paths.push({
+      path: `${collection}/{name}`,
+      kind,
+      pathParams: namespaced ? ['name', 'namespace'] : ['name'],
+      operations: [
+        { method: 'get', action: 'get', query: [] },
+        { method: 'put', action: 'put', query: WRITE_PARAMS, body: 'object' },
+        { method: 'patch', action: 'patch', query: [...WRITE_PARAMS, { name: 'force', type: 'boolean' }], body: 'patch' },
+      ],
+    });
+    if (all) paths.push({ path: all, kind, operations: [{ method: 'get', action: 'list', query: [] }] });
+  }
+  return paths;
+}
+
+/** The media types a PATCH accepts, which client-side apply reads to choose a strategic merge patch. */
+export const PATCH_MEDIA_TYPES = ['application/apply-patch+yaml', 'application/json-patch+json', 'application/merge-patch+json', 'application/strategic-merge-patch+json'];
