@@ -232,4 +232,28 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect(res.status).to.equal(404);
     expect(res.body.message).to.equal('the server could not find the requested resource');
   });
+
+  it('turns nulls inside lists and maps into zero values, as Go does, so validation answers (never a 500)', async () => {
+    const cases: [string, string, unknown][] = [
+      ['/api/v1/namespaces/default/services', 'ports', { metadata: { name: 'n1' }, spec: { ports: [null] } }],
+      ['/api/v1/namespaces/default/services', 'clusterIPs', { metadata: { name: 'n2' }, spec: { ports: [{ port: 80 }], clusterIP: '10.96.0.9', clusterIPs: [null] } }],
+      ['/api/v1/namespaces/default/services', 'ipFamilies', { metadata: { name: 'n3' }, spec: { ports: [{ port: 80 }], ipFamilies: [null] } }],
+      ['/api/v1/namespaces/default/services', 'externalIPs', { metadata: { name: 'n4' }, spec: { ports: [{ port: 80 }], externalIPs: [null] } }],
+      ['/api/v1/namespaces/default/services', 'finalizers', { metadata: { name: 'n5', finalizers: [null] }, spec: { ports: [{ port: 80 }] } }],
+      ['/api/v1/namespaces/default/services', 'ownerReferences', { metadata: { name: 'n6', ownerReferences: [null] }, spec: { ports: [{ port: 80 }] } }],
+      ['/api/v1/namespaces/default/endpoints', 'subsets', { metadata: { name: 'n7' }, subsets: [null] }],
+      ['/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', 'endpoints', { metadata: { name: 'n8' }, addressType: 'IPv4', endpoints: [null] }],
+      ['/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', 'addresses', { metadata: { name: 'n9' }, addressType: 'IPv4', endpoints: [{ addresses: [null] }] }],
+      ['/api/v1/namespaces', 'spec.finalizers', { metadata: { name: 'n10' }, spec: { finalizers: [null] } }],
+    ];
+    for (const [path, what, body] of cases) {
+      const res = await call(server.url, 'POST', path, body);
+      expect(res.status, what).to.be.oneOf([201, 422]);
+    }
+    const portless = await call(server.url, 'POST', path, { metadata: { name: 'n11' }, spec: { ports: [null] } });
+    expect(portless.body.message).to.contain('spec.ports[0].port: Invalid value: 0: must be between 1 and 65535, inclusive');
+    const labels = await call(server.url, 'POST', path, { metadata: { name: 'n12' }, spec: { ports: [{ port: 80 }], selector: { app: null } } });
+    expect(labels.status).to.equal(201);
+    expect(labels.body.spec.selector).to.deep.equal({ app: '' });
+  });
 });

@@ -3,8 +3,8 @@ import { COMPONENTS, INT_OR_STRING, KIND_COMPONENTS, META, type Prop, type Serve
 /**
  * What Go's JSON decoder does to a request body on its way into the typed object, for the
  * served kinds: the first type mismatch, in upstream's words (`json: cannot unmarshal string
- * into Go struct field ServicePort.spec.ports.port of type int32`), and nulls dropped, since Go
- * leaves a field at its zero value for them.
+ * into Go struct field ServicePort.spec.ports.port of type int32`), and nulls turned into what Go
+ * makes of them: a field left unset, a list item or map value at its type's zero value.
  */
 export function checkTypes(kind: ServedKind, obj: Record<string, unknown>): string | undefined {
   return checkStruct(KIND_COMPONENTS[kind], obj, '');
@@ -72,16 +72,21 @@ function checkValue(prop: Prop, value: unknown, where: string, path: string): st
     }
     case 'map': {
       if (typeof value !== 'object' || Array.isArray(value)) return mismatch();
-      for (const v of Object.values(value as object)) {
-        if (typeof v !== 'string' && v !== null) return `json: cannot unmarshal ${describe(v)} into Go struct field ${where} of type string`;
+      const map = value as Record<string, unknown>;
+      for (const [k, v] of Object.entries(map)) {
+        if (v === null) map[k] = '';
+        else if (typeof v !== 'string') return `json: cannot unmarshal ${describe(v)} into Go struct field ${where} of type string`;
       }
       return undefined;
     }
     case 'array': {
       if (!Array.isArray(value)) return mismatch();
-      for (const item of value) {
-        if (item === null) continue;
-        const err = checkValue(prop.items, item, where, path);
+      for (let i = 0; i < value.length; i++) {
+        if (value[i] === null) {
+          value[i] = zeroValue(prop.items);
+          continue;
+        }
+        const err = checkValue(prop.items, value[i], where, path);
         if (err) return err;
       }
       return undefined;
@@ -108,6 +113,25 @@ function checkRef(ref: string, value: unknown, path: string, mismatch: () => str
   if (!def?.props) return undefined;
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return mismatch();
   return checkStruct(ref, value as Record<string, unknown>, path);
+}
+
+/** What Go leaves in a list item or map value that was null: the zero value of its type. */
+function zeroValue(prop: Prop): unknown {
+  switch (prop.t) {
+    case 'string':
+      return '';
+    case 'boolean':
+      return false;
+    case 'int32':
+    case 'int64':
+      return 0;
+    case 'array':
+      return [];
+    case 'map':
+      return {};
+    case 'ref':
+      return prop.ref === INT_OR_STRING ? 0 : prop.ref === `${META}.Time` ? undefined : {};
+  }
 }
 
 /** Go names numbers with their text: `number 1.5`. */
