@@ -97,6 +97,11 @@ export class ClusterIPAllocator implements ReflectorHandler {
     this.setStoredIP(ip, true);
   }
 
+  /** Records that a committed transaction of this process deleted the IP's key. */
+  markReleased(ip: IP): void {
+    this.setStoredIP(ip, false);
+  }
+
   isTaken(text: string): boolean {
     const ip = parseIP(text);
     const range = ip && this.ranges.get(ip.family);

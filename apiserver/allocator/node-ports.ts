@@ -85,6 +85,11 @@ export class NodePortAllocator implements ReflectorHandler {
     if (this.range.contains(port)) this.pool.hold(BigInt(port - this.range.base), STORED);
   }
 
+  /** Records that a committed transaction of this process deleted the port's key. */
+  markReleased(port: number): void {
+    if (this.range.contains(port)) this.pool.drop(BigInt(port - this.range.base), STORED);
+  }
+
   keyFor(port: number): string {
     return `${this.keyPrefix}${port}`;
   }

@@ -1,5 +1,5 @@
 import type { Service } from '../../shared/api/core.js';
-import { canonicalIP, formatIP, parseIP, type Family } from '../../shared/net/ip.js';
+import { formatIP, parseIP, type Family, type IP } from '../../shared/net/ip.js';
 import { AllocationError } from '../allocator/allocation-error.js';
 import type { ClusterIPAllocator, ReservedIP } from '../allocator/cluster-ips.js';
 import type { NodePortAllocator } from '../allocator/node-ports.js';
@@ -7,7 +7,7 @@ import { goStringSlice } from '../errors/go-format.js';
 import { invalid } from '../errors/field.js';
 import { internalError, invalidObject } from '../errors/status.js';
 import { nowTimestamp } from '../registry/object-meta.js';
-import type { Claim, SideEffects } from '../registry/strategy.js';
+import type { Claim, Guard, SideEffects } from '../registry/strategy.js';
 import { newIPAddress } from './ipaddress.js';
 
 export interface ServiceAllocators {
@@ -38,9 +38,12 @@ const allocatesNodePorts = (svc: Service) =>
 export class ServiceAllocation implements SideEffects {
   readonly claims: Claim[] = [];
   readonly releases: string[] = [];
+  readonly guards: Guard[] = [];
   readonly decisions: IPDecision[] = [];
   private readonly ips: ReservedIP[] = [];
   private readonly ports: number[] = [];
+  private readonly releasedIPs: IP[] = [];
+  private readonly releasedPorts: number[] = [];
 
   constructor(
     private readonly svc: Service,
@@ -52,6 +55,11 @@ export class ServiceAllocation implements SideEffects {
   settle(committed: boolean): void {
     for (const ip of this.ips) this.allocators.ips.settle(ip, committed);
     for (const port of this.ports) this.allocators.ports.settle(port, committed);
+    if (committed) {
+      // Free at once, not when the watch reports the deletion: a create right after may want them.
+      for (const ip of this.releasedIPs) this.allocators.ips.markReleased(ip);
+      for (const port of this.releasedPorts) this.allocators.ports.markReleased(port);
+    }
     this.ips.length = 0;
     this.ports.length = 0;
   }
@@ -83,9 +91,11 @@ export class ServiceAllocation implements SideEffects {
   }
 
   releaseIPs(ips: readonly string[]): void {
-    for (const ip of ips) {
-      const canonical = canonicalIP(ip);
-      if (canonical) this.releases.push(this.allocators.ips.keyFor(canonical));
+    for (const text of ips) {
+      const ip = parseIP(text);
+      if (!ip) continue;
+      this.releasedIPs.push(ip);
+      this.releases.push(this.allocators.ips.keyFor(formatIP(ip)));
     }
   }
 
@@ -129,7 +139,10 @@ export class ServiceAllocation implements SideEffects {
   }
 
   releasePorts(ports: readonly number[]): void {
-    for (const port of ports) this.releases.push(this.allocators.ports.keyFor(port));
+    for (const port of ports) {
+      this.releasedPorts.push(port);
+      this.releases.push(this.allocators.ports.keyFor(port));
+    }
   }
 
   allocateHealthCheckNodePort(): void {

@@ -187,6 +187,15 @@ describe('apiserver: Services on a real etcd', function () {
     expect(Number(all.body.metadata.resourceVersion)).to.be.greaterThan(0);
   });
 
+  it('frees a released IP and nodePort at once: delete, then create with the same ones, every time', async () => {
+    for (let i = 0; i < 20; i++) {
+      const spec = { type: 'NodePort', clusterIP: '10.96.0.77', ports: [{ port: 80, nodePort: 30777 }] };
+      const created = await call(server.url, 'POST', svcPath('default'), service('again', spec));
+      expect(created.status, created.body.message).to.equal(201);
+      expect((await call(server.url, 'DELETE', svcPath('default', 'again'))).status).to.equal(200);
+    }
+  });
+
   it('refuses a Service in a namespace that does not exist', async () => {
     const res = await call(server.url, 'POST', svcPath('nowhere'), service('x'));
     expect(res.status).to.equal(404);

@@ -90,19 +90,16 @@ export class ServiceStrategy implements Strategy<Service> {
   }
 
   async deleteEffects(svc: Service): Promise<SideEffects> {
-    const allocation = this.newAllocation(svc, { dryRun: false });
+    const allocation = new ServiceAllocation(svc, this.options.allocators, false, (a, key, revision) =>
+      this.options.log(describeDeletion(svc, key, a.releases, revision)),
+    );
     if (svc.spec.type !== 'ExternalName' && !isHeadless(svc)) allocation.releaseIPs(svc.spec.clusterIPs ?? []);
     allocation.releasePorts(collectNodePorts(svc));
     if (needsHealthCheck(svc) && svc.spec.healthCheckNodePort) allocation.releasePorts([svc.spec.healthCheckNodePort]);
     const dependents = await this.options.dependents(svc.metadata.namespace!, svc.metadata.name!);
-    const releases = [...allocation.releases, ...dependents.releases];
-    return {
-      claims: [],
-      releases,
-      guards: dependents.guards,
-      settle: () => undefined,
-      committed: (key, revision) => this.options.log(describeDeletion(svc, key, releases, revision)),
-    };
+    allocation.releases.push(...dependents.releases);
+    allocation.guards.push(...dependents.guards);
+    return allocation;
   }
 
   decorate(svc: Service): void {
