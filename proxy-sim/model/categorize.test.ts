@@ -3,7 +3,7 @@ import { categorizeEndpoints, type TrafficPolicyUse } from './categorize.js';
 import type { EndpointInfo } from './endpoints.js';
 
 /** A compact endpoint: `10.0.0.1:80` plus flags, as upstream's topology_test.go writes them. */
-function e(str: string, o: { local?: boolean; ready?: boolean; serving?: boolean; terminating?: boolean; zones?: string[]; nodes?: string[] } = {}): EndpointInfo {
+function e(str: string, o: { local?: boolean; ready?: boolean; serving?: boolean; terminating?: boolean; zones?: string[] } = {}): EndpointInfo {
   return {
     ip: str.slice(0, str.lastIndexOf(':')),
     str,
@@ -12,7 +12,6 @@ function e(str: string, o: { local?: boolean; ready?: boolean; serving?: boolean
     serving: o.serving ?? o.ready ?? true,
     terminating: o.terminating ?? false,
     zoneHints: o.zones ? new Set(o.zones) : undefined,
-    nodeHints: o.nodes ? new Set(o.nodes) : undefined,
     chain: `KUBE-SEP-${str}`,
   };
 }
@@ -68,12 +67,6 @@ const cases: Case[] = [
     svc: cluster,
     endpoints: [e('10.0.0.1:80', { zones: ['zone-b'] }), e('10.0.0.2:80', { zones: ['zone-c'] })],
     cluster: ['10.0.0.1:80', '10.0.0.2:80'], local: [], all: ['10.0.0.1:80', '10.0.0.2:80'], hasAny: true,
-  },
-  {
-    name: 'node hints (PreferSameNode) win over zone hints',
-    svc: cluster,
-    endpoints: [e('10.0.0.1:80', { zones: ['zone-a'], nodes: ['node-b'] }), e('10.0.0.2:80', { zones: ['zone-a'], nodes: ['node-a'] })],
-    cluster: ['10.0.0.2:80'], local: [], all: ['10.0.0.2:80'], hasAny: true,
   },
   {
     name: 'local policy: local ready endpoints',

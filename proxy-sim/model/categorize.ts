@@ -23,7 +23,7 @@ export interface CategorizedEndpoints {
   hasAny: boolean;
 }
 
-type TopologyMode = '' | 'PreferSameNode' | 'PreferSameZone';
+type TopologyMode = '' | 'PreferSameZone';
 
 /**
  * upstream pkg/proxy/topology.go CategorizeEndpoints: Ready endpoints (narrowed by topology
@@ -81,26 +81,22 @@ export function categorizeEndpoints(
   return { cluster, local, allReachable, hasAny };
 }
 
+/**
+ * Zone hints only: node hints (forNodes, topology mode PreferSameNode) come with the
+ * PreferSameTrafficDistribution gate, alpha and off by default in 1.33.
+ */
 function topologyMode(endpoints: readonly EndpointInfo[], node: NodeTopology): TopologyMode {
-  let forNode = false;
-  let allNodeHints = true;
   let forZone = false;
   let allZoneHints = true;
   for (const ep of endpoints) {
     if (!ep.ready) continue;
-    if (!ep.nodeHints) allNodeHints = false;
-    else if (ep.nodeHints.has(node.nodeName)) forNode = true;
     if (!ep.zoneHints) allZoneHints = false;
     else if (ep.zoneHints.has(node.zone)) forZone = true;
   }
-  // PreferSameTrafficDistribution is beta, on by default, in 1.33.
-  if (allNodeHints && forNode) return 'PreferSameNode';
-  if (allZoneHints && forZone) return 'PreferSameZone';
-  return '';
+  return allZoneHints && forZone ? 'PreferSameZone' : '';
 }
 
 function availableForTopology(ep: EndpointInfo, mode: TopologyMode, node: NodeTopology): boolean {
-  if (mode === 'PreferSameNode') return ep.nodeHints?.has(node.nodeName) ?? false;
   if (mode === 'PreferSameZone') return ep.zoneHints?.has(node.zone) ?? false;
   return true;
 }

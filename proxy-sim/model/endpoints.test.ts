@@ -71,6 +71,13 @@ describe('EndpointSlices to endpoints (upstream EndpointSliceCache)', () => {
     ]);
   });
 
+  it('reads zone hints and ignores node hints (PreferSameTrafficDistribution is off in 1.33)', () => {
+    const s = slice('ns/web-1', 'web', [{ addresses: ['10.0.0.1'], hints: { forZones: [{ name: 'z1' }], forNodes: [{ name: 'me' }] } }]);
+    const [got] = endpointsOfService('ns/web', [s], 'me').get('ns/web:p80/TCP')!;
+    expect([...got!.zoneHints!]).to.deep.equal(['z1']);
+    expect(Object.keys(got!)).to.not.include('nodeHints');
+  });
+
   it('brackets IPv6 endpoints', () => {
     const s = slice('ns/web-1', 'web', [ep('2001:DB8::0001')], undefined, 'IPv6');
     const got = endpointsOfService('ns/web', [s], 'n').get('ns/web:p80/TCP')!;

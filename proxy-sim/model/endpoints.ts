@@ -13,7 +13,6 @@ export interface EndpointInfo {
   readonly serving: boolean;
   readonly terminating: boolean;
   readonly zoneHints: ReadonlySet<string> | undefined;
-  readonly nodeHints: ReadonlySet<string> | undefined;
   readonly chain: string;
 }
 
@@ -96,7 +95,6 @@ function addEndpoints(
       serving: cond.serving === undefined || cond.serving === null || cond.serving,
       terminating,
       zoneHints: hintSet(ep.hints?.forZones),
-      nodeHints: hintSet(ep.hints?.forNodes),
       chain: endpointChainName(portName, protocol, str),
     });
   }
