@@ -44,7 +44,7 @@ export class ServiceStrategy implements Strategy<Service> {
   beginCreate(svc: Service, ctx: WriteContext): SideEffects {
     normalizeClusterIPs(svc, undefined);
     this.initFamilies(svc, undefined);
-    const allocation = this.newAllocation(svc, ctx);
+    const allocation = this.newAllocation(svc, ctx, true);
     try {
       allocation.allocateClusterIPs();
       allocation.allocateNodePorts();
@@ -53,7 +53,6 @@ export class ServiceStrategy implements Strategy<Service> {
       allocation.settle(false);
       throw err;
     }
-    if (!ctx.dryRun) this.narrate(svc, allocation);
     return allocation;
   }
 
@@ -69,7 +68,7 @@ export class ServiceStrategy implements Strategy<Service> {
     patchAllocatedValues(svc, old);
     normalizeClusterIPs(svc, old);
     this.initFamilies(svc, old);
-    const allocation = this.newAllocation(svc, ctx);
+    const allocation = this.newAllocation(svc, ctx, false);
     try {
       this.updateClusterIPs(svc, old, allocation);
       this.updateNodePorts(svc, old, allocation);
@@ -77,7 +76,6 @@ export class ServiceStrategy implements Strategy<Service> {
       allocation.settle(false);
       throw err;
     }
-    if (!ctx.dryRun && allocation.decisions.length) this.narrate(svc, allocation);
     return allocation;
   }
 
@@ -140,15 +138,18 @@ export class ServiceStrategy implements Strategy<Service> {
     else if (neededHC && !needsHC && old.spec.healthCheckNodePort) allocation.releasePorts([old.spec.healthCheckNodePort]);
   }
 
-  private newAllocation(svc: Service, ctx: WriteContext): ServiceAllocation {
-    return new ServiceAllocation(svc, this.options.allocators, ctx.dryRun, (allocation, key, revision) =>
-      this.options.log(describeCommit(allocation, key, revision)),
-    );
-  }
-
-  private narrate(svc: Service, allocation: ServiceAllocation): void {
-    const line = describeDecisions(svc, allocation.decisions, this.options.allocators.ips);
-    if (line) this.options.log(line);
+  /**
+   * The allocation of one write. Steps 2 and 3 of the teaching log are printed when its
+   * transaction commits, so a refused write never claims an IP it did not get.
+   */
+  private newAllocation(svc: Service, ctx: WriteContext, create: boolean): ServiceAllocation {
+    return new ServiceAllocation(svc, this.options.allocators, ctx.dryRun, (allocation, key, revision) => {
+      if (create || allocation.decisions.length) {
+        const decided = describeDecisions(svc, allocation.decisions, this.options.allocators.ips);
+        if (decided) this.options.log(decided);
+      }
+      this.options.log(describeCommit(allocation, key, revision));
+    });
   }
 }
 
