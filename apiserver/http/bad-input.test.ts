@@ -227,6 +227,16 @@ describe('apiserver: bad input gets a Status, never a crash', function () {
     expect((await call(server.url, 'GET', `${path}/imm`)).body.spec.clusterIP).to.equal('10.96.0.77');
   });
 
+  it('400 for a body whose namespace or name is not the URL\'s', async () => {
+    await call(server.url, 'POST', path, service('where'));
+    const current = (await call(server.url, 'GET', `${path}/where`)).body;
+    const elsewhere = await call(server.url, 'PUT', `${path}/where`, { ...current, metadata: { ...current.metadata, namespace: 'kube-system' } });
+    expect(elsewhere.status).to.equal(400);
+    expect(elsewhere.body.message).to.equal('the namespace of the provided object does not match the namespace sent on the request');
+    const renamed = await call(server.url, 'PUT', `${path}/where`, { ...current, metadata: { ...current.metadata, name: 'other' } });
+    expect(renamed.body.message).to.equal('the name of the object (other) does not match the name on the URL (where)');
+  });
+
   it('404 Status for unknown paths', async () => {
     const res = await call(server.url, 'GET', '/api/v1/nothings');
     expect(res.status).to.equal(404);

@@ -118,6 +118,9 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       if (obj.metadata.name && obj.metadata.name !== name) {
         throw badRequest(`the name of the object (${obj.metadata.name}) does not match the name on the URL (${name})`);
       }
+      if (namespace && obj.metadata.namespace && obj.metadata.namespace !== namespace) {
+        throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
+      }
       obj.metadata.name = name;
       const result = await store.update(namespace, name, () => structuredClone(obj), { dryRun });
       return send(result.created ? 201 : 200, result.obj);
