@@ -30,10 +30,6 @@ export class BandedPool {
     return this.taken.has(slot);
   }
 
-  holders(slot: bigint): number {
-    return this.taken.get(slot) ?? 0;
-  }
-
   /** Adds a holder to a slot. Returns false if the slot is out of the pool. */
   hold(slot: bigint, holder: number): boolean {
     if (slot < 0n || slot >= this.size) return false;

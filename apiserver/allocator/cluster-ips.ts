@@ -38,11 +38,6 @@ export class ClusterIPAllocator implements ReflectorHandler {
     }
   }
 
-  /** Configured families, primary first. */
-  get families(): Family[] {
-    return this.cidrs.map((c) => c.family);
-  }
-
   cidrFor(family: Family): ServiceCIDR | undefined {
     return this.ranges.get(family)?.cidr;
   }
@@ -107,11 +102,6 @@ export class ClusterIPAllocator implements ReflectorHandler {
     const range = ip && this.ranges.get(ip.family);
     const slot = ip && range ? range.cidr.slotOf(ip) : undefined;
     return slot !== undefined && range!.pool.isTaken(slot);
-  }
-
-  /** Allocated count per family, for logs and tests. */
-  count(family: Family): number {
-    return this.ranges.get(family)?.pool.count ?? 0;
   }
 
   keyFor(text: string): string {

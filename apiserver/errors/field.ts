@@ -35,7 +35,6 @@ export const tooMany = (field: string, actual: number, max: number): FieldError 
   value: String(actual),
   detail: `must have at most ${max} items`,
 });
-export const internalFieldError = (field: string, detail: string): FieldError => ({ type: 'InternalError', field, detail });
 
 /** An Unsupported value error; the supported values are listed sorted and quoted, as upstream. */
 export function notSupported(field: string, value: string, supported: readonly string[]): FieldError {

@@ -29,6 +29,19 @@ export interface ServedOptions<T extends KubeObject> {
   narrator?: WriteNarrator;
 }
 
+/** One write request on its way through the handler. */
+interface WriteCall<T extends KubeObject> {
+  send: (code: number, body: unknown) => void;
+  warnings: string[];
+  namespace: string | undefined;
+  /** From the URL, or for a create from the body once it is decoded. */
+  name: string | undefined;
+  store: Store<T>;
+  dryRun: boolean;
+  /** Step 1 of the teaching log, for kinds that narrate. */
+  told?: (verb: string) => void;
+}
+
 /** Tells the teaching log that a write arrived (step 1) or was refused. */
 export interface WriteNarrator {
   request(verb: string, namespace: string | undefined, name: string | undefined, userAgent: string | undefined): void;
@@ -74,45 +87,31 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       const list = query.get('resourceVersion') === '0' ? this.served.cache.list(store.prefix(namespace)) : await store.list(namespace);
       return send(200, view.list(list.items.filter(filter), list.revision), view.contentType);
     }
+    const call: WriteCall<T> = { send, warnings, namespace, name: info.name, store, dryRun };
     const narrator = info.subresource || dryRun ? undefined : this.served.narrator;
-    let name = info.name;
-    const told = (verb: string) => narrator?.request(verb, namespace, name, req.headers['user-agent']);
+    if (narrator) call.told = (verb) => narrator.request(verb, namespace, call.name, req.headers['user-agent']);
     try {
-      return await this.write(method, req, info, query, { send, warnings, namespace, store, dryRun, told, named: (n) => (name = n) });
+      return await this.write(method, req, info, query, call);
     } catch (err) {
-      narrator?.refused(namespace, name, toStatus(err));
+      narrator?.refused(namespace, call.name, toStatus(err));
       throw err;
     }
   }
 
   /** POST, PUT, PATCH and DELETE. */
-  private async write(
-    method: string,
-    req: IncomingMessage,
-    info: RequestInfo,
-    query: URLSearchParams,
-    w: {
-      send: (code: number, body: unknown) => void;
-      warnings: string[];
-      namespace: string | undefined;
-      store: Store<T>;
-      dryRun: boolean;
-      told: (verb: string) => void;
-      named: (name: string | undefined) => void;
-    },
-  ): Promise<void> {
+  private async write(method: string, req: IncomingMessage, info: RequestInfo, query: URLSearchParams, w: WriteCall<T>): Promise<void> {
     const resource = this.store.info;
     const { send, warnings, namespace, store, dryRun } = w;
     if (method === 'POST') {
       if (info.name || (resource.namespaced && !namespace)) throw methodNotSupported(resource, 'create');
       const obj = this.decode(await readBody(req), req, query, warnings);
-      w.named(obj.metadata.name);
-      w.told('create');
+      w.name = obj.metadata.name;
+      w.told?.('create');
       return send(201, await store.create(namespace, obj, { dryRun }));
     }
     if (!info.name) throw methodNotSupported(resource, method === 'DELETE' ? 'deletecollection' : method.toLowerCase());
     const name = info.name;
-    w.told(method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method);
+    w.told?.(method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method);
     if (method === 'PUT') {
       const obj = this.decode(await readBody(req), req, query, warnings);
       if (obj.metadata.name && obj.metadata.name !== name) {

@@ -5,7 +5,7 @@ import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
 import { WriteTxn } from '../registry/txn.js';
-import { newIPAddress } from '../services/ipaddress.js';
+import { newIPAddress } from '../services/allocation-records.js';
 import { planRepair, type RepairAction, type StoredIPAddress } from './plan.js';
 
 export interface RepairOptions {

@@ -6,9 +6,9 @@ import type { NodePortAllocator } from '../allocator/node-ports.js';
 import { goStringSlice } from '../errors/go-format.js';
 import { invalid } from '../errors/field.js';
 import { internalError, invalidObject } from '../errors/status.js';
-import { nowTimestamp } from '../registry/object-meta.js';
 import type { Claim, Guard, SideEffects } from '../registry/strategy.js';
-import { newIPAddress } from './ipaddress.js';
+import { newIPAddress, newNodePortAllocation } from './allocation-records.js';
+import { allocatesNodePorts, hasNodePorts } from './predicates.js';
 
 export interface ServiceAllocators {
   ips: ClusterIPAllocator;
@@ -26,9 +26,6 @@ export interface IPDecision {
 
 const familyOf = (name: string | undefined): Family => (name === 'IPv6' ? 6 : 4);
 
-const needsNodePorts = (svc: Service) => svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer';
-const allocatesNodePorts = (svc: Service) =>
-  svc.spec.type === 'NodePort' || (svc.spec.type === 'LoadBalancer' && svc.spec.allocateLoadBalancerNodePorts !== false);
 
 /**
  * The allocations of one Service write, built up as upstream's alloc.go decides them, but
@@ -101,7 +98,7 @@ export class ServiceAllocation implements SideEffects {
 
   /** initNodePorts: ports with the same port number share one nodePort, as upstream. */
   allocateNodePorts(): void {
-    if (!needsNodePorts(this.svc)) return;
+    if (!hasNodePorts(this.svc)) return;
     const byServicePort = new Map<number, number>();
     const ports = this.svc.spec.ports ?? [];
     ports.forEach((sp, i) => {
@@ -255,13 +252,8 @@ export class ServiceAllocation implements SideEffects {
 
   private addPortClaim(port: number, onTaken: () => 'retry' | Error): void {
     this.ports.push(port);
-    const value = {
-      apiVersion: 'clusterip-lab/v1',
-      kind: 'NodePortAllocation',
-      metadata: { name: String(port), creationTimestamp: nowTimestamp() },
-      spec: { parentRef: { group: '', resource: 'services', namespace: this.svc.metadata.namespace, name: this.svc.metadata.name } },
-    };
-    this.claims.push({ key: this.allocators.ports.keyFor(port), value: Buffer.from(JSON.stringify(value)), onTaken });
+    const value = Buffer.from(JSON.stringify(newNodePortAllocation(port, this.svc)));
+    this.claims.push({ key: this.allocators.ports.keyFor(port), value, onTaken });
   }
 }
 

@@ -2,7 +2,7 @@ import { invalid, type FieldError } from '../errors/field.js';
 import { goQuote, goStringSlice } from '../errors/go-format.js';
 import type { IPFamily, Service } from '../../shared/api/core.js';
 import { ipFamilyOf } from '../validation/ip.js';
-import { CLUSTER_IP_NONE, isHeadlessSelectorless, sameList } from './predicates.js';
+import { CLUSTER_IP_NONE, isHeadlessSelectorless, otherFamily, sameList } from './predicates.js';
 import { validateServiceClusterIPsRelatedFields } from './validation.js';
 
 /** The cluster's service IP families, primary (the family of --service-cluster-ip-range[0]) first. */
@@ -10,7 +10,6 @@ export interface ServiceIPConfig {
   families: IPFamily[];
 }
 
-const other = (family: IPFamily): IPFamily => (family === 'IPv4' ? 'IPv6' : 'IPv4');
 const POLICY = 'spec.ipFamilyPolicy';
 
 /**
@@ -98,7 +97,7 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, cfg: 
   if (isHeadlessSelectorless(svc)) {
     if ((spec.ipFamilies?.length ?? 0) === 0) spec.ipFamilies = [cfg.families[0]!];
     const families = spec.ipFamilies!;
-    if (families.length < 2 && policy !== 'SingleStack') spec.ipFamilies = [...families, other(families[0] as IPFamily)];
+    if (families.length < 2 && policy !== 'SingleStack') spec.ipFamilies = [...families, otherFamily(families[0] as IPFamily)];
     return [];
   }
 
@@ -113,7 +112,7 @@ export function initIPFamilyFields(svc: Service, old: Service | undefined, cfg: 
   if ((spec.ipFamilies?.length ?? 0) === 0) spec.ipFamilies = [cfg.families[0]!];
   const families = spec.ipFamilies!;
   if (policy !== 'SingleStack' && families.length === 1 && cfg.families.length === 2) {
-    spec.ipFamilies = [...families, other(families[0] as IPFamily)];
+    spec.ipFamilies = [...families, otherFamily(families[0] as IPFamily)];
   }
   return [];
 }

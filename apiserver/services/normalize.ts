@@ -2,11 +2,14 @@ import type { IPFamily, Service, ServiceStatus } from '../../shared/api/core.js'
 import { isIPv6String } from '../validation/ip.js';
 import type { ServiceIPConfig } from './ip-families.js';
 import {
+  allocatesNodePorts,
   CLUSTER_IP_NONE,
   deepEqualList,
   externallyAccessible,
+  hasNodePorts,
   needsClusterIP,
   needsHealthCheck,
+  otherFamily,
   sameList,
 } from './predicates.js';
 
@@ -19,7 +22,6 @@ import {
  * and defaultOnRead on every object returned to a client.
  */
 
-const other = (family: IPFamily): IPFamily => (family === 'IPv4' ? 'IPv6' : 'IPv4');
 
 /**
  * Keeps clusterIP and clusterIPs in sync, guessing what an old (singular-only) client meant.
@@ -46,10 +48,6 @@ export function normalizeClusterIPs(svc: Service, old?: Service): void {
   }
 }
 
-/** storage.go's needsNodePort: a LoadBalancer counts unless allocateLoadBalancerNodePorts is false. */
-const usesNodePorts = (svc: Service): boolean =>
-  svc.spec.type === 'NodePort' || (svc.spec.type === 'LoadBalancer' && svc.spec.allocateLoadBalancerNodePorts !== false);
-
 /**
  * Lets a client re-submit a manifest without the values we allocated for it (clusterIP(s),
  * nodePorts matched by port name, healthCheckNodePort), so that a plain re-apply is idempotent.
@@ -60,7 +58,7 @@ export function patchAllocatedValues(svc: Service, old: Service): void {
     if (!spec.clusterIP && old.spec.clusterIP) spec.clusterIP = old.spec.clusterIP;
     if ((spec.clusterIPs?.length ?? 0) === 0 && (old.spec.clusterIPs?.length ?? 0) > 0) spec.clusterIPs = [...old.spec.clusterIPs!];
   }
-  if (usesNodePorts(old) && usesNodePorts(svc)) {
+  if (allocatesNodePorts(old) && allocatesNodePorts(svc)) {
     const nodePortsOf = (s: Service) => new Set((s.spec.ports ?? []).map((p) => p.nodePort ?? 0).filter((n) => n !== 0));
     const newPorts = nodePortsOf(svc);
     // Ports that the new object already uses explicitly must not be patched in a second time.
@@ -92,8 +90,7 @@ export function dropTypeDependentFields(svc: Service, old: Service): void {
     if (deepEqualList(old.spec.ipFamilies, spec.ipFamilies)) delete spec.ipFamilies;
     if ((old.spec.ipFamilyPolicy ?? '') === (spec.ipFamilyPolicy ?? '')) delete spec.ipFamilyPolicy;
   }
-  const isNodePortType = (s: Service) => s.spec.type === 'NodePort' || s.spec.type === 'LoadBalancer';
-  if (isNodePortType(old) && !isNodePortType(svc)) {
+  if (hasNodePorts(old) && !hasNodePorts(svc)) {
     const oldPorts = new Set((old.spec.ports ?? []).map((p) => p.nodePort ?? 0));
     const netNew = (spec.ports ?? []).some((p) => (p.nodePort ?? 0) !== 0 && !oldPorts.has(p.nodePort!));
     if (!netNew) for (const p of spec.ports ?? []) delete p.nodePort;
@@ -148,7 +145,7 @@ export function defaultOnRead(svc: Service, cfg: ServiceIPConfig): void {
       if (Object.keys(spec.selector ?? {}).length === 0) {
         // Selectorless headless: the endpoints' families are unknown, so assume both.
         spec.ipFamilyPolicy = 'RequireDualStack';
-        spec.ipFamilies = [primary, other(primary)];
+        spec.ipFamilies = [primary, otherFamily(primary)];
       } else {
         spec.ipFamilyPolicy = 'SingleStack';
         spec.ipFamilies = [primary];

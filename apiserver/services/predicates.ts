@@ -19,6 +19,15 @@ export const needsClusterIP = (svc: Service): boolean => svc.spec.type !== 'Exte
 export const externallyAccessible = (svc: Service): boolean =>
   svc.spec.type === 'LoadBalancer' || svc.spec.type === 'NodePort' || (svc.spec.type === 'ClusterIP' && (svc.spec.externalIPs?.length ?? 0) > 0);
 
+/** NodePort and LoadBalancer Services have nodePorts. */
+export const hasNodePorts = (svc: Service): boolean => svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer';
+
+/** shouldAllocateNodePorts: a LoadBalancer may opt out with allocateLoadBalancerNodePorts: false. */
+export const allocatesNodePorts = (svc: Service): boolean =>
+  svc.spec.type === 'NodePort' || (svc.spec.type === 'LoadBalancer' && svc.spec.allocateLoadBalancerNodePorts !== false);
+
+export const otherFamily = (family: 'IPv4' | 'IPv6'): 'IPv4' | 'IPv6' => (family === 'IPv4' ? 'IPv6' : 'IPv4');
+
 /** NeedsHealthCheck: a LoadBalancer with externalTrafficPolicy Local gets a healthCheckNodePort. */
 export const needsHealthCheck = (svc: Service): boolean => svc.spec.type === 'LoadBalancer' && svc.spec.externalTrafficPolicy === 'Local';
 

@@ -2,7 +2,7 @@ import type { Service } from '../../shared/api/core.js';
 import { invalidObject } from '../errors/status.js';
 import type { Guard, ResourceInfo, SideEffects, Strategy, WriteContext } from '../registry/strategy.js';
 import { ServiceAllocation, collectNodePorts, type ServiceAllocators } from './allocation.js';
-import { isHeadless, needsHealthCheck } from './predicates.js';
+import { hasNodePorts, isHeadless, needsHealthCheck } from './predicates.js';
 import { setServiceDefaults } from './defaults.js';
 import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields, type ServiceIPConfig } from './ip-families.js';
 import { defaultOnRead, normalizeClusterIPs, patchAllocatedValues, prepareForCreate, prepareForUpdate } from './normalize.js';
@@ -128,10 +128,8 @@ export class ServiceStrategy implements Strategy<Service> {
   }
 
   private updateNodePorts(svc: Service, old: Service, allocation: ServiceAllocation): void {
-    const hadNodePorts = old.spec.type === 'NodePort' || old.spec.type === 'LoadBalancer';
-    const hasNodePorts = svc.spec.type === 'NodePort' || svc.spec.type === 'LoadBalancer';
-    if (hadNodePorts && !hasNodePorts) allocation.releasePorts(collectNodePorts(old));
-    if (hasNodePorts) allocation.updateNodePorts(old);
+    if (hasNodePorts(old) && !hasNodePorts(svc)) allocation.releasePorts(collectNodePorts(old));
+    if (hasNodePorts(svc)) allocation.updateNodePorts(old);
     const neededHC = needsHealthCheck(old);
     const needsHC = needsHealthCheck(svc);
     if (!neededHC && needsHC) allocation.allocateHealthCheckNodePort();

@@ -16,3 +16,16 @@ export function newIPAddress(ip: string, svc: Service): IPAddress {
     spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name! } },
   };
 }
+
+/**
+ * What a nodePort's key holds. Upstream keeps nodePorts in one bitmap, so there is no upstream
+ * kind for one port: this one is the project's own, shaped like an IPAddress.
+ */
+export function newNodePortAllocation(port: number, svc: Service) {
+  return {
+    apiVersion: 'clusterip-lab/v1',
+    kind: 'NodePortAllocation',
+    metadata: { name: String(port), creationTimestamp: nowTimestamp() },
+    spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name! } },
+  };
+}
