@@ -14,7 +14,7 @@ export function storageError(err: unknown): StatusError {
   const message = err instanceof Error ? err.message : String(err);
   // etcd refused the request itself (too many operations, too large): retrying will not help.
   if (/too many operations in txn request|duplicate key given in txn request|request is too large/.test(message)) {
-    return internalError(message);
+    return internalError(message.replace(/^\d+ [A-Z_]+: /, ''));
   }
   return serviceUnavailable(`etcd is unavailable: ${message}`);
 }

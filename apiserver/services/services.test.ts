@@ -196,6 +196,19 @@ describe('apiserver: Services on a real etcd', function () {
     }
   });
 
+  it('writes a NodePort Service of 100 ports in one transaction, and refuses one beyond etcd\'s 128 operations', async () => {
+    const ports = (n: number) => Array.from({ length: n }, (_, i) => ({ name: `p${i}`, port: 1000 + i }));
+    const wide = await call(server.url, 'POST', svcPath('default'), service('wide', { type: 'NodePort', ports: ports(100) }));
+    expect(wide.status).to.equal(201);
+    expect(new Set(wide.body.spec.ports.map((p: any) => p.nodePort)).size).to.equal(100);
+    // Each nodePort is a create-if-absent key: 130 of them, the IP and the Service exceed etcd's
+    // --max-txn-ops (128). Upstream, which keeps nodePorts in a bitmap, would accept it.
+    const wider = await call(server.url, 'POST', svcPath('default'), service('wider', { type: 'NodePort', ports: ports(130) }));
+    expect(wider.status).to.equal(500);
+    expect(wider.body.message).to.equal('Internal error occurred: etcdserver: too many operations in txn request');
+    expect(await keyExists(`${server.prefix}/services/specs/default/wider`)).to.equal(false);
+  });
+
   it('refuses a Service in a namespace that does not exist', async () => {
     const res = await call(server.url, 'POST', svcPath('nowhere'), service('x'));
     expect(res.status).to.equal(404);
