@@ -5,6 +5,7 @@ import { SERVICE_NAME_LABEL, type EndpointSlice } from '../../shared/api/discove
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { storageError } from '../registry/etcd-errors.js';
+import { readKey } from '../registry/read-key.js';
 import type { Guard, SideEffects } from '../registry/strategy.js';
 import { prepareEndpointSliceForCreate, prepareEndpointSliceForUpdate } from '../endpointslices/defaults.js';
 import { nowTimestamp } from '../registry/object-meta.js';
@@ -55,18 +56,12 @@ export class Mirroring {
   /** What a Service's deletion takes along: its Endpoints and their mirrored slices. */
   async dependentsOfService(namespace: string, name: string): Promise<{ releases: string[]; guards: Guard[] }> {
     const key = objectKey(this.root, 'endpoints', namespace, name);
-    let res;
-    try {
-      res = await this.client.kv.range({ key: Buffer.from(key) });
-    } catch (err) {
-      throw storageError(err);
-    }
-    const kv = res.kvs[0];
-    if (!kv) return { releases: [], guards: [{ key, modRevision: 0 }] };
-    const modRevision = Number(kv.mod_revision);
+    const stored = await readKey(this.client, key);
+    if (!stored) return { releases: [], guards: [{ key, modRevision: 0 }] };
+    const { value, modRevision } = stored;
     let mirrors: string[] = [];
     try {
-      mirrors = this.keysOf(decodeObject<Endpoints>(kv.value, modRevision));
+      mirrors = this.keysOf(decodeObject<Endpoints>(value, modRevision));
     } catch {
       // An undecodable Endpoints still goes; it cannot have mirrors we could name.
     }

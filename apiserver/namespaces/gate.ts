@@ -6,7 +6,7 @@ import type { WatchCache } from '../cache/watch-cache.js';
 import { forbidden, notFound } from '../errors/status.js';
 import type { NamespaceGate } from '../registry/store.js';
 import type { Guard, ResourceInfo } from '../registry/strategy.js';
-import { storageError } from '../registry/etcd-errors.js';
+import { readKey } from '../registry/read-key.js';
 import { NAMESPACE_INFO } from './strategy.js';
 
 /**
@@ -32,12 +32,7 @@ export class NamespaceLifecycle implements NamespaceGate {
   }
 
   private async read(key: string): Promise<Namespace | undefined> {
-    try {
-      const res = await this.client.kv.range({ key: Buffer.from(key) });
-      const kv = res.kvs[0];
-      return kv ? decodeObject<Namespace>(kv.value, Number(kv.mod_revision)) : undefined;
-    } catch (err) {
-      throw storageError(err);
-    }
+    const stored = await readKey(this.client, key);
+    return stored && decodeObject<Namespace>(stored.value, stored.modRevision);
   }
 }

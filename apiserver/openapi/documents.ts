@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { buildSchemas, refTo, type Schema } from './components.js';
 import { loadFieldDocs, type FieldDocs } from './field-docs.js';
-import { COMPONENTS, KIND_COMPONENTS, META } from './schemas.js';
-import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, servedPaths, type GroupVersionPath, type QueryParam, type ServedOperation } from './served.js';
+import { COMPONENTS, META } from './schemas.js';
+import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, renderPaths, type GroupVersionPath, type QueryParam, type ServedOperation } from './served.js';
 
 /** One served document: its JSON text and the hash clients cache it by. */
 export interface OpenAPIDocument {
@@ -40,16 +40,7 @@ export function buildOpenAPIDocuments(docs: FieldDocs): OpenAPIDocuments {
 
 /** The OpenAPI v3 document for one group version: paths with the operations kubectl inspects, and the schemas. */
 export function groupVersionDocument(gv: GroupVersionPath, docs: FieldDocs): Schema {
-  const paths: Record<string, Schema> = {};
-  const roots = new Set<string>();
-  for (const served of servedPaths(gv)) {
-    const component = KIND_COMPONENTS[served.kind];
-    roots.add(component);
-    const item: Schema = {};
-    for (const op of served.operations) item[op.method] = operation(op, component);
-    if (served.pathParams) item.parameters = served.pathParams.map(pathParam);
-    paths[served.path] = item;
-  }
+  const { paths, roots } = renderPaths<Schema>([gv], { operation, pathParam });
   return {
     openapi: '3.0.0',
     info: INFO,

@@ -1,5 +1,5 @@
 import { KUBERNETES_VERSION } from '../discovery/version.js';
-import type { ServedKind } from './schemas.js';
+import { KIND_COMPONENTS, type ServedKind } from './schemas.js';
 
 /**
  * The REST paths each OpenAPI document describes and, on each, the operations kubectl looks at:
@@ -88,6 +88,29 @@ export function servedPaths(gv: GroupVersionPath): ServedPath[] {
     if (all) paths.push({ path: all, kind, operations: [{ method: 'get', action: 'list', query: [] }] });
   }
   return paths;
+}
+
+/** How one syntax (v2 or v3) writes an operation and a path parameter. */
+export interface PathSyntax<S> {
+  operation(op: ServedOperation, component: string): S;
+  pathParam(name: string): S;
+}
+
+/** The `paths` of a document over some group versions, and the schemas their operations use. */
+export function renderPaths<S>(gvs: readonly GroupVersionPath[], syntax: PathSyntax<S>): { paths: Record<string, Record<string, S | S[]>>; roots: string[] } {
+  const paths: Record<string, Record<string, S | S[]>> = {};
+  const roots = new Set<string>();
+  for (const gv of gvs) {
+    for (const served of servedPaths(gv)) {
+      const component = KIND_COMPONENTS[served.kind];
+      roots.add(component);
+      const item: Record<string, S | S[]> = {};
+      for (const op of served.operations) item[op.method] = syntax.operation(op, component);
+      if (served.pathParams) item.parameters = served.pathParams.map((p) => syntax.pathParam(p));
+      paths[served.path] = item;
+    }
+  }
+  return { paths, roots: [...roots] };
 }
 
 /** The media types a PATCH accepts, which client-side apply reads to choose a strategic merge patch. */

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { buildSchemas, refTo, type Schema } from './components.js';
 import { loadFieldDocs, type FieldDocs } from './field-docs.js';
 import { encodeSwagger } from './gnostic.js';
-import { COMPONENTS, KIND_COMPONENTS, META } from './schemas.js';
-import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, servedPaths, type QueryParam, type ServedOperation } from './served.js';
+import { COMPONENTS, META } from './schemas.js';
+import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, renderPaths, type QueryParam, type ServedOperation } from './served.js';
 
 /**
  * The OpenAPI v2 (Swagger 2.0) document at /openapi/v2: every served kind in one document.
@@ -32,18 +32,7 @@ export function serveSwagger(doc: Schema): SwaggerDocument {
 }
 
 export function buildSwagger(docs: FieldDocs): Schema {
-  const paths: Record<string, Schema> = {};
-  const roots = new Set<string>();
-  for (const gv of GROUP_VERSION_PATHS) {
-    for (const served of servedPaths(gv)) {
-      const component = KIND_COMPONENTS[served.kind];
-      roots.add(component);
-      const item: Schema = {};
-      for (const op of served.operations) item[op.method] = operation(op, component);
-      if (served.pathParams) item.parameters = served.pathParams.map(pathParam);
-      paths[served.path] = item;
-    }
-  }
+  const { paths, roots } = renderPaths<Schema>(GROUP_VERSION_PATHS, { operation, pathParam });
   return { swagger: '2.0', info: INFO, paths, definitions: buildSchemas([...roots, `${META}.Patch`], docs, 'v2') };
 }
 

@@ -7,6 +7,7 @@ import { alreadyExists, badRequest, conflict, internalError, invalidObject, notF
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
 import { WriteTxn } from './txn.js';
+import { readKey } from './read-key.js';
 import type { TxnRunner } from './txn-batcher.js';
 import { generateName, nowTimestamp, validatePathSegment } from './object-meta.js';
 
@@ -341,18 +342,11 @@ export class Store<T extends KubeObject> {
   }
 
   private async read(key: string): Promise<Current<T> | undefined> {
-    let res;
-    try {
-      res = await this.client.kv.range({ key: Buffer.from(key) });
-    } catch (err) {
-      throw storageError(err);
-    }
-    const kv = res.kvs[0];
-    if (!kv) return undefined;
-    const modRevision = Number(kv.mod_revision);
-    const obj = this.tryDecode(kv.value, modRevision);
+    const stored = await readKey(this.client, key);
+    if (!stored) return undefined;
+    const obj = this.tryDecode(stored.value, stored.modRevision);
     if (!obj) throw internalError(`object at ${key} cannot be decoded`);
-    return { obj, modRevision, raw: kv.value };
+    return { obj, modRevision: stored.modRevision, raw: stored.value };
   }
 
   private tryDecode(value: Buffer, modRevision: number): T | undefined {
