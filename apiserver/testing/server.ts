@@ -62,6 +62,12 @@ export async function call<T = Record<string, any>>(base: string, method: string
   return { status: res.status, body: parsed as T, headers: res.headers };
 }
 
+/** Creates an object over the API for a suite's fixtures; anything but 201 fails the suite. */
+export async function create(server: string, path: string, body: unknown): Promise<void> {
+  const res = await call(server, 'POST', path, body);
+  if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
+}
+
 export function service(name: string, spec: Record<string, unknown> = {}, metadata: Record<string, unknown> = {}) {
   return {
     apiVersion: 'v1',

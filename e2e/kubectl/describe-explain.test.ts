@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { call, startTestApiServer } from '../../apiserver/testing/server.js';
+import { create, startTestApiServer } from '../../apiserver/testing/server.js';
 import { descriptionBlock, SEED_CLUSTER_IP_DESCRIPTION, words } from './explain-text.js';
 import { findKubectl, Kubectl, requireKubectl } from './run.js';
 
@@ -12,10 +12,7 @@ describe('e2e: kubectl describe and explain (kubectl 1.33 through the dispatcher
     const binary = requireKubectl(this, findKubectl());
     server = await startTestApiServer();
     kubectl = await Kubectl.forServer(binary, server.url);
-    const post = async (path: string, body: unknown) => {
-      const res = await call(server.url, 'POST', path, body);
-      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    };
+    const post = (path: string, body: unknown) => create(server.url, path, body);
     await post('/api/v1/namespaces/default/services', {
       metadata: { name: 'web', labels: { app: 'web', tier: 'fe' }, annotations: { note: 'hello' } },
       spec: { type: 'NodePort', clusterIP: '10.96.0.10', selector: { app: 'web' }, ports: [{ name: 'http', port: 80, targetPort: 8080, nodePort: 30080 }] },

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parse as parseYAML } from 'yaml';
-import { call, service, startTestApiServer } from '../../apiserver/testing/server.js';
+import { create, service, startTestApiServer } from '../../apiserver/testing/server.js';
 import { AGE, findKubectl, Kubectl, requireKubectl, table } from './run.js';
 
 /** `kubectl get` in its forms, against objects created over the API with fixed clusterIPs. */
@@ -13,10 +13,7 @@ describe('e2e: kubectl get (kubectl 1.33 through the dispatcher)', function () {
     const binary = requireKubectl(this, findKubectl());
     server = await startTestApiServer();
     kubectl = await Kubectl.forServer(binary, server.url);
-    const post = async (path: string, body: unknown) => {
-      const res = await call(server.url, 'POST', path, body);
-      if (res.status !== 201) throw new Error(`POST ${path}: ${res.status} ${JSON.stringify(res.body)}`);
-    };
+    const post = (path: string, body: unknown) => create(server.url, path, body);
     await post('/api/v1/namespaces', { metadata: { name: 'team' } });
     await post('/api/v1/namespaces/default/services', service('web', { clusterIP: '10.96.0.10', ports: [{ port: 80, targetPort: 8080 }] }, { labels: { app: 'web', tier: 'fe' } }));
     await post('/api/v1/namespaces/default/services', service('np', { type: 'NodePort', clusterIP: '10.96.0.11', ports: [{ name: 'http', port: 80, nodePort: 30080 }, { name: 'dns', port: 53, nodePort: 30053, protocol: 'UDP' }] }, { labels: { app: 'np' } }));
