@@ -13,21 +13,23 @@ import type { ServiceCIDR } from './allocator/service-cidr.js';
 import { bootstrap } from './bootstrap.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { Mirroring } from './endpoints/mirroring.js';
-import { EndpointsStrategy } from './endpoints/strategy.js';
-import { EndpointSliceStrategy } from './endpointslices/strategy.js';
 import { healthHandler, type Check } from './http/health.js';
 import { discoveryRoutes } from './http/discovery-routes.js';
 import { ResourceHandler } from './http/resource-handler.js';
 import { WatchBudget, type WatchLimits } from './http/watch.js';
 import { createHttpServer, resourceKey, type PathHandler, type RestHandler } from './http/server.js';
+import { endpoints } from './kinds/endpoints.js';
+import { endpointSlices } from './kinds/endpointslices.js';
+import type { Kind, KindDeps } from './kinds/kind.js';
+import { namespaces } from './kinds/namespaces.js';
+import { KINDS } from './kinds/registry.js';
+import { services } from './kinds/services.js';
 import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
-import { NamespaceFinalizeStrategy, NamespaceStatusStrategy, NamespaceStrategy } from './namespaces/strategy.js';
+import { NamespaceFinalizeStrategy } from './namespaces/strategy.js';
 import { Store } from './registry/store.js';
 import { TxnBatcher } from './registry/txn-batcher.js';
 import { IPRepairLoop } from './repair/loop.js';
-import { ServiceStatusStrategy, ServiceStrategy } from './services/strategy.js';
-import { serviceNarrator } from './services/narration.js';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -65,31 +67,25 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const ips = new ClusterIPAllocator(o.serviceCIDRs, resourcePrefix(root, 'ipaddresses'));
   const ports = new NodePortAllocator(o.nodePortRange, resourcePrefix(root, 'servicenodeports'));
   const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
-  const serviceStrategy = new ServiceStrategy({ allocators: { ips, ports }, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), log });
-  const caches = {
-    services: new WatchCache<Service>({ decorate: (svc) => serviceStrategy.decorate(svc), log }),
-    namespaces: new WatchCache<Namespace>({ log }),
-    endpoints: new WatchCache<Endpoints>({ log }),
-    endpointSlices: new WatchCache<EndpointSlice>({ log }),
-  };
+  const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, log };
+  const built = new Map(KINDS.map((kind) => [kind.info.resource, { kind, ...kind.strategies(deps) }]));
+  const caches = new Map([...built].map(([resource, { strategy }]) => [resource, new WatchCache<KubeObject>({ decorate: strategy.decorate?.bind(strategy), log })]));
   const reflectors = [
     new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log }),
     new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log }),
-    new PrefixReflector(client, resourcePrefix(root, 'services'), caches.services, { log }),
-    new PrefixReflector(client, resourcePrefix(root, 'namespaces'), caches.namespaces, { log }),
-    new PrefixReflector(client, resourcePrefix(root, 'endpoints'), caches.endpoints, { log }),
-    new PrefixReflector(client, resourcePrefix(root, 'endpointslices'), caches.endpointSlices, { log }),
+    ...[...built.values()].map(({ kind }) => new PrefixReflector(client, resourcePrefix(root, kind.info.storage), caches.get(kind.info.resource)!, { log })),
   ];
   await Promise.all(reflectors.map((r) => r.start()));
 
-  const gate = new NamespaceLifecycle(client, root, caches.namespaces);
+  const gate = new NamespaceLifecycle(client, root, cacheOf(caches, namespaces));
   // Writes of concurrent requests share etcd round trips; each keeps its own transaction.
   const txns = new TxnBatcher(client.kv);
+  const storeMap = new Map([...built].map(([resource, { kind, strategy }]) => [resource, new Store<KubeObject>(client, root, strategy, kind.info.namespaced ? gate : undefined, txns)]));
   const stores = {
-    services: new Store<Service>(client, root, serviceStrategy, gate, txns),
-    namespaces: new Store<Namespace>(client, root, new NamespaceStrategy(), undefined, txns),
-    endpoints: new Store<Endpoints>(client, root, new EndpointsStrategy(mirroring), gate, txns),
-    endpointSlices: new Store<EndpointSlice>(client, root, new EndpointSliceStrategy(), gate, txns),
+    services: storeOf(storeMap, services),
+    namespaces: storeOf(storeMap, namespaces),
+    endpoints: storeOf(storeMap, endpoints),
+    endpointSlices: storeOf(storeMap, endpointSlices),
   };
   const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns);
 
@@ -103,12 +99,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     ...discoveryRoutes(() => serverAddress),
   ]);
   const watches = new WatchBudget(o.watchLimits);
-  const handlers: RestHandler[] = [
-    new ResourceHandler<Service>({ store: stores.services, cache: caches.services, statusStore: new Store<Service>(client, root, new ServiceStatusStrategy(ipConfig), undefined, txns), returnDeletedObject: true, narrator: serviceNarrator(log) }, watches),
-    new ResourceHandler<Namespace>({ store: stores.namespaces, cache: caches.namespaces, statusStore: new Store<Namespace>(client, root, new NamespaceStatusStrategy(), undefined, txns), returnDeletedObject: true }, watches),
-    new ResourceHandler<Endpoints>({ store: stores.endpoints, cache: caches.endpoints, returnDeletedObject: false, warning: 'v1 Endpoints is deprecated in v1.33+; use discovery.k8s.io/v1 EndpointSlice' }, watches),
-    new ResourceHandler<EndpointSlice>({ store: stores.endpointSlices, cache: caches.endpointSlices, returnDeletedObject: false }, watches),
-  ];
+  const handlers: RestHandler[] = [...built].map(
+    ([resource, { kind, status, narrator }]) =>
+      new ResourceHandler<KubeObject>({ kind, store: storeMap.get(resource)!, cache: caches.get(resource)!, statusStore: status && new Store<KubeObject>(client, root, status, undefined, txns), narrator }, watches),
+  );
   const resources = new Map(handlers.map((h) => [resourceKey(h.info.group, h.info.version, h.info.resource), h]));
   const server = createHttpServer({ resources, paths });
   await new Promise<void>((resolve, reject) => {
@@ -121,7 +115,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   serverAddress = `${o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress}:${port}`;
 
   await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
-  const deleter = new NamespaceDeleter(caches.namespaces, finalizeStore, [stores.services, stores.endpoints, stores.endpointSlices] as Store<KubeObject>[], log);
+  const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(k.info.resource)!);
+  const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), finalizeStore, namespaced, log);
   deleter.start();
   const repair = new IPRepairLoop(client, root, o.serviceCIDRs, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
   repair.start();
@@ -136,7 +131,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       repair.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
-      for (const cache of Object.values(caches)) cache.closeAll('apiserver shutting down');
+      for (const cache of caches.values()) cache.closeAll('apiserver shutting down');
       await new Promise<void>((resolve) => {
         server.close(() => resolve());
         server.closeAllConnections();
@@ -144,6 +139,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       client.close();
     },
   };
+}
+
+/** The store of one kind, typed as its objects. */
+function storeOf<T extends KubeObject>(stores: ReadonlyMap<string, Store<KubeObject>>, kind: Kind<T>): Store<T> {
+  return stores.get(kind.info.resource) as unknown as Store<T>;
+}
+
+function cacheOf<T extends KubeObject>(caches: ReadonlyMap<string, WatchCache<KubeObject>>, kind: Kind<T>): WatchCache<T> {
+  return caches.get(kind.info.resource) as unknown as WatchCache<T>;
 }
 
 /** The etcd readiness check: a cheap status call, remembered for a second. */

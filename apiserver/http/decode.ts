@@ -3,8 +3,8 @@ import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, unsupportedMediaType } from '../errors/status.js';
 import { strictDecodingMessage, strictFieldErrors, unknownFields } from '../openapi/strict-fields.js';
 import { checkTypes } from '../openapi/type-check.js';
-import type { ServedKind } from '../openapi/schemas.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
+import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
 export type FieldValidation = 'Strict' | 'Warn' | 'Ignore';
@@ -22,6 +22,9 @@ export function fieldValidation(query: URLSearchParams): FieldValidation {
   throw badRequest(`fieldValidation parameter unsupported: ${JSON.stringify(v)}. Supported values: Ignore, Strict, Warn`);
 }
 
+/** A kind's names and the schema its bodies are decoded against. */
+export type ServedSchema = Pick<Kind, 'info' | 'schema'>;
+
 export interface Decoded<T> {
   obj: T;
   /** Unknown or duplicate fields, when field validation is Warn. */
@@ -33,9 +36,9 @@ export interface Decoded<T> {
  * kind, as the apiserver's decoder does: 415 for a media type it cannot read, 400 for a body that
  * is not such an object, and unknown fields refused, reported or ignored per fieldValidation.
  */
-export function decodeBody<T extends KubeObject>(body: Buffer, contentType: string | undefined, info: ResourceInfo, validation: FieldValidation): Decoded<T> {
+export function decodeBody<T extends KubeObject>(body: Buffer, contentType: string | undefined, served: ServedSchema, validation: FieldValidation): Decoded<T> {
   const type = mediaType(contentType);
-  const kind = info.kind as ServedKind;
+  const { info, schema: kind } = served;
   let parsed: unknown;
   let fieldErrors: string[] = [];
   if (type === 'application/json' || type === '') {
@@ -60,13 +63,14 @@ export function decodeBody<T extends KubeObject>(body: Buffer, contentType: stri
   } else {
     throw unsupportedMediaType();
   }
-  const obj = toObject<T>(parsed, info, body);
+  const obj = toObject<T>(parsed, served, body);
   if (fieldErrors.length && validation === 'Strict') throw badRequest(strictDecodingMessage(kind, fieldErrors));
   return { obj, warnings: validation === 'Warn' ? fieldErrors : [] };
 }
 
 /** The last step of every decode (bodies and patched objects): the kind checked, the types checked. */
-export function toObject<T extends KubeObject>(parsed: unknown, info: ResourceInfo, body?: Buffer): T {
+export function toObject<T extends KubeObject>(parsed: unknown, served: ServedSchema, body?: Buffer): T {
+  const { info, schema } = served;
   const expected = apiVersionOf(info);
   if (!isPlainObject(parsed)) {
     const message = `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJSONType(parsed)} into Go value of type struct { APIVersion string "json:\\"apiVersion,omitempty\\""; Kind string "json:\\"kind,omitempty\\"" }`;
@@ -78,7 +82,7 @@ export function toObject<T extends KubeObject>(parsed: unknown, info: ResourceIn
     const version = String(obj.apiVersion ?? expected);
     throw badRequest(`${kind} in version "${version.split('/').pop()}" cannot be handled as a ${info.kind}: no kind "${kind}" is registered for version "${version}" in scheme "pkg/api/legacyscheme/scheme.go:30"`);
   }
-  const typeError = checkTypes(info.kind as ServedKind, obj as Record<string, unknown>);
+  const typeError = checkTypes(schema, obj as Record<string, unknown>);
   if (typeError) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`);
   obj.apiVersion = expected;
   obj.kind = info.kind;

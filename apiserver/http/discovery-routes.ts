@@ -4,7 +4,7 @@ import { negotiateDiscovery, negotiateOpenAPIv2 } from '../discovery/negotiate.j
 import { versionInfo } from '../discovery/version.js';
 import { notAcceptable, StatusError } from '../errors/status.js';
 import { openAPIDocuments } from '../openapi/documents.js';
-import type { GroupVersionPath } from '../openapi/served.js';
+import { GROUP_VERSION_PATHS, type GroupVersionPath } from '../openapi/served.js';
 import { swaggerDocument } from '../openapi/swagger.js';
 import { sendJSON } from './respond.js';
 import type { PathHandler } from './server.js';
@@ -78,11 +78,9 @@ export function discoveryRoutes(serverAddress: () => string): [string, PathHandl
     ['/version', (_req, res) => sendJSON(res, 200, versionInfo())],
     ['/api', discoveryRoot('core', serverAddress)],
     ['/apis', discoveryRoot('groups', serverAddress)],
-    ['/api/v1', resourceList('v1')],
-    ['/apis/discovery.k8s.io/v1', resourceList('discovery.k8s.io/v1')],
+    ...GROUP_VERSION_PATHS.map((gv): [string, PathHandler] => [`/${gv}`, resourceList(gv.replace(/^apis?\//, ''))]),
     ['/openapi/v2', openAPIv2()],
     ['/openapi/v3', openAPI()],
-    ['/openapi/v3/api/v1', openAPI('api/v1')],
-    ['/openapi/v3/apis/discovery.k8s.io/v1', openAPI('apis/discovery.k8s.io/v1')],
+    ...GROUP_VERSION_PATHS.map((gv): [string, PathHandler] => [`/openapi/v3/${gv}`, openAPI(gv)]),
   ];
 }

@@ -4,7 +4,6 @@ import { badRequest, invalidObject, StatusError } from '../errors/status.js';
 import { invalid, required } from '../errors/field.js';
 import { goQuote, goValue } from '../errors/go-format.js';
 import { unknownFieldPaths, unknownFields } from '../openapi/strict-fields.js';
-import type { ServedKind } from '../openapi/schemas.js';
 import { checkTypes } from '../openapi/type-check.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
@@ -14,7 +13,7 @@ import { isObject, PatchError, type JsonObject, type JsonValue } from '../patch/
 import { serverSideApply } from '../patch/apply.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
-import { mediaType, toObject, type FieldValidation } from './decode.js';
+import { mediaType, toObject, type FieldValidation, type ServedSchema } from './decode.js';
 
 export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
@@ -59,7 +58,8 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
  * The object a patch makes of the current one (undefined, for server-side apply only: it does
  * not exist yet). Server-side apply records the applier's fields in managedFields; see apply.ts.
  */
-function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, info: ResourceInfo, manager: string): JsonValue {
+function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, served: ServedSchema, manager: string): JsonValue {
+  const { info } = served;
   try {
     const original = current as unknown as JsonObject | undefined;
     switch (type) {
@@ -72,7 +72,7 @@ function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | und
       case 'apply': {
         if (!isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
         const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-        return serverSideApply(info.kind as ServedKind, original, patch, manager, apiVersion, nowTimestamp());
+        return serverSideApply(served.schema, original, patch, manager, apiVersion, nowTimestamp());
       }
     }
   } catch (err) {
@@ -91,16 +91,16 @@ export function patchedObject<T extends KubeObject>(
   type: PatchType,
   patch: JsonValue,
   current: T | undefined,
-  info: ResourceInfo,
+  served: ServedSchema,
   validation: FieldValidation,
   manager: string,
 ): { obj: T; warnings: string[] } {
-  const kind = info.kind as ServedKind;
+  const { info, schema: kind } = served;
   if (type === 'apply') {
     const undeclared = unknownFieldPaths(kind, patch);
     if (undeclared.length) throw typedPatchError(patch, info, undeclared);
   }
-  const patched = applyPatch(type, patch, current, info, manager);
+  const patched = applyPatch(type, patch, current, served, manager);
   // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
   const shown = () => goQuote(type === 'json' || type === 'merge' ? JSON.stringify(patched) : goValue(patch));
   const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;
@@ -110,7 +110,7 @@ export function patchedObject<T extends KubeObject>(
     if (validation === 'Strict') throw invalidObject('', '', '', [invalid('patch', shown(), `strict decoding error: ${unknown.join(', ')}`)]);
     unknownFields(kind, patched, { prune: true });
   }
-  return { obj: toObject<T>(patched, info), warnings: validation === 'Warn' ? unknown : [] };
+  return { obj: toObject<T>(patched, served), warnings: validation === 'Warn' ? unknown : [] };
 }
 
 /** structured-merge-diff's refusal of an applied configuration with fields the schema lacks. */

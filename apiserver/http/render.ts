@@ -2,8 +2,8 @@ import type { KubeObject, List } from '../../shared/api/meta.js';
 import { badRequest, notAcceptable } from '../errors/status.js';
 import { loadFieldDocs } from '../openapi/field-docs.js';
 import { negotiateObject, type ObjectAnswer } from '../tables/negotiate.js';
-import type { TableKind } from '../tables/printers.js';
 import { renderTable, TableOptionsError } from '../tables/table.js';
+import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
 /** How a GET, list or watch answers: plain objects, or Tables for `kubectl get`. */
@@ -15,10 +15,10 @@ export interface Rendering {
   event(obj: KubeObject, first: boolean): unknown;
 }
 
-export function rendering(info: ResourceInfo, accept: string | undefined, query: URLSearchParams): Rendering {
+export function rendering(kind: Pick<Kind, 'info' | 'printer'>, accept: string | undefined, query: URLSearchParams): Rendering {
   const answer = negotiateObject(accept);
   if (!answer) throw notAcceptable('only the following media types are accepted: application/json, application/json;as=Table;v=v1;g=meta.k8s.io');
-  return answer.as === 'Table' ? tables(info, answer, query) : objects(info);
+  return answer.as === 'Table' ? tables(kind.printer, answer, query) : objects(kind.info);
 }
 
 function objects(info: ResourceInfo): Rendering {
@@ -37,13 +37,12 @@ function objects(info: ResourceInfo): Rendering {
   };
 }
 
-function tables(info: ResourceInfo, answer: Extract<ObjectAnswer, { as: 'Table' }>, query: URLSearchParams): Rendering {
-  const kind = info.kind as TableKind;
+function tables(printer: Kind['printer'], answer: Extract<ObjectAnswer, { as: 'Table' }>, query: URLSearchParams): Rendering {
   const docs = loadFieldDocs().describe;
   const base = { version: answer.version, includeObject: query.get('includeObject') ?? undefined, docs };
   const render = (objects: KubeObject[] | KubeObject, extra: object) => {
     try {
-      return renderTable(kind, objects, Date.now(), { ...base, ...extra });
+      return renderTable(printer, objects, Date.now(), { ...base, ...extra });
     } catch (err) {
       if (err instanceof TableOptionsError) throw badRequest(err.message);
       throw err;

@@ -2,7 +2,6 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../shared/api/meta.js';
 import type { WatchCache } from '../cache/watch-cache.js';
 import { badRequest, methodNotSupported, notFound } from '../errors/status.js';
-import type { SelectableKind } from '../selectors/field-selector.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
@@ -13,18 +12,16 @@ import { sendJSON, toStatus } from './respond.js';
 import { selection } from './selection.js';
 import { serveWatch, type WatchBudget } from './watch.js';
 import type { RestHandler } from './server.js';
+import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
-/** How one resource is served over REST, beyond its store and cache. */
+/** How one resource is served over REST: its kind, store and cache. */
 export interface ServedOptions<T extends KubeObject> {
+  kind: Kind<T>;
   store: Store<T>;
   cache: WatchCache<T>;
   /** The status subresource's store (PUT/PATCH change only status), if the kind has one. */
   statusStore?: Store<T>;
-  /** Services and Namespaces answer a DELETE with the object; other kinds with a Status. */
-  returnDeletedObject: boolean;
-  /** A `Warning:` header on every request, e.g. the deprecation of v1 Endpoints. */
-  warning?: string;
   /** The teaching log's voice for this kind's writes (Services), if it has one. */
   narrator?: WriteNarrator;
 }
@@ -68,7 +65,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     if (!resource.namespaced && info.namespace) throw notFound({ group: '', resource: 'namespaces' }, info.namespace);
     const namespace = resource.namespaced ? info.namespace : undefined;
     const headers: Record<string, string> = {};
-    const warnings = this.served.warning ? [this.served.warning] : [];
+    const warnings = this.served.kind.warning ? [this.served.kind.warning] : [];
     const send = (code: number, body: unknown, contentType = 'application/json') => {
       if (warnings.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
       sendJSON(res, code, body, { ...headers, 'Content-Type': contentType });
@@ -78,11 +75,11 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     const method = req.method ?? 'GET';
 
     if (method === 'GET') {
-      const view = rendering(resource, req.headers.accept, query);
+      const view = rendering(this.served.kind, req.headers.accept, query);
       if (isWatch(query)) return this.watch(req, res, query, namespace, info.name, view);
       if (info.name) return send(200, view.one(await store.get(namespace, info.name)), view.contentType);
       if (info.subresource) throw methodNotSupported(resource, 'list');
-      const filter = selection<T>(resource.kind as SelectableKind, undefined, query);
+      const filter = selection<T>(this.served.kind.fields, undefined, query);
       // resourceVersion "0" means any state will do: the cache answers, as upstream's does.
       const list = query.get('resourceVersion') === '0' ? this.served.cache.list(store.prefix(namespace)) : await store.list(namespace);
       return send(200, view.list(list.items.filter(filter), list.revision), view.contentType);
@@ -136,7 +133,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         (current) => {
           // Only server-side apply creates; other patches of a missing object are upstream's 404.
           if (!current && type !== 'apply') throw notFound(resource, name);
-          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, resource, validation, query.get('fieldManager') ?? '');
+          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, this.served.kind, validation, query.get('fieldManager') ?? '');
           patchWarnings = found;
           if (!current) patched.metadata.name ??= name;
           store.strategy.defaults?.(patched);
@@ -151,7 +148,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       if (info.subresource) throw methodNotSupported(resource, 'delete');
       const options = await this.deleteOptions(req);
       const deleted = await store.delete(namespace, name, { dryRun: dryRun || options.dryRun, preconditions: options.preconditions });
-      if (this.served.returnDeletedObject) return send(200, deleted);
+      if (this.served.kind.returnDeletedObject) return send(200, deleted);
       const success: Status = {
         kind: 'Status',
         apiVersion: 'v1',
@@ -174,7 +171,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
   private watch(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, namespace: string | undefined, name: string | undefined, view: ReturnType<typeof rendering>): Promise<void> {
     const info = this.store.info;
     const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-    const named = selection<T>(info.kind as SelectableKind, namespace, query);
+    const named = selection<T>(this.served.kind.fields, namespace, query);
     let first = true;
     return serveWatch(
       req,
@@ -200,7 +197,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
   }
 
   private decode(body: Buffer, req: IncomingMessage, query: URLSearchParams, warnings: string[]): T {
-    const decoded = decodeBody<T>(body, req.headers['content-type'], this.store.info, fieldValidation(query));
+    const decoded = decodeBody<T>(body, req.headers['content-type'], this.served.kind, fieldValidation(query));
     warnings.push(...decoded.warnings);
     this.store.strategy.defaults?.(decoded.obj);
     return decoded.obj;

@@ -1,6 +1,6 @@
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest } from '../errors/status.js';
-import { matchesFields, parseFieldSelector, selectableFields, type SelectableKind } from '../selectors/field-selector.js';
+import { matchesFields, parseFieldSelector, type SelectableFields } from '../selectors/field-selector.js';
 import { matchesLabels, parseLabelSelector, SelectorError } from '../selectors/label-selector.js';
 
 /**
@@ -8,14 +8,14 @@ import { matchesLabels, parseLabelSelector, SelectorError } from '../selectors/l
  * `fieldSelector` (a single-object watch arrives as `fieldSelector=metadata.name=<name>`).
  * Bad selectors are 400s with upstream's text.
  */
-export function selection<T extends KubeObject>(kind: SelectableKind, namespace: string | undefined, query: URLSearchParams): (obj: T) => boolean {
+export function selection<T extends KubeObject>(fields: SelectableFields, namespace: string | undefined, query: URLSearchParams): (obj: T) => boolean {
   try {
     const labels = parseLabelSelector(query.get('labelSelector') ?? '');
-    const fields = parseFieldSelector(query.get('fieldSelector') ?? '', kind);
+    const selector = parseFieldSelector(query.get('fieldSelector') ?? '', fields);
     return (obj) =>
       (!namespace || obj.metadata.namespace === namespace) &&
       (labels.length === 0 || matchesLabels(labels, obj.metadata.labels)) &&
-      (fields.length === 0 || matchesFields(fields, selectableFields(kind, obj)));
+      (selector.length === 0 || matchesFields(selector, fields.values(obj)));
   } catch (err) {
     if (err instanceof SelectorError) throw badRequest(err.message);
     throw err;

@@ -1,4 +1,5 @@
 import { KUBERNETES_VERSION } from '../discovery/version.js';
+import { kindsInDiscoveryOrder } from '../kinds/registry.js';
 import { KIND_COMPONENTS, type ServedKind } from './schemas.js';
 
 /**
@@ -12,7 +13,7 @@ import { KIND_COMPONENTS, type ServedKind } from './schemas.js';
 export const INFO = { title: 'Kubernetes', version: `v${KUBERNETES_VERSION.major}.${KUBERNETES_VERSION.minor}.${KUBERNETES_VERSION.patch}` };
 
 /** The OpenAPI v3 group-version documents served, by their path under /openapi/v3/. */
-export type GroupVersionPath = 'api/v1' | 'apis/discovery.k8s.io/v1';
+export type GroupVersionPath = string;
 
 export interface QueryParam {
   name: string;
@@ -44,18 +45,17 @@ interface ServedResource {
   all?: string;
 }
 
-const RESOURCES: Record<GroupVersionPath, ServedResource[]> = {
-  'api/v1': [
-    { kind: 'Endpoints', collection: '/api/v1/namespaces/{namespace}/endpoints', all: '/api/v1/endpoints' },
-    { kind: 'Namespace', collection: '/api/v1/namespaces' },
-    { kind: 'Service', collection: '/api/v1/namespaces/{namespace}/services', all: '/api/v1/services' },
-  ],
-  'apis/discovery.k8s.io/v1': [
-    { kind: 'EndpointSlice', collection: '/apis/discovery.k8s.io/v1/namespaces/{namespace}/endpointslices', all: '/apis/discovery.k8s.io/v1/endpointslices' },
-  ],
-};
+/** The served kinds' paths by group version document, e.g. `api/v1` or `apis/discovery.k8s.io/v1`. */
+const RESOURCES = new Map<GroupVersionPath, ServedResource[]>();
+for (const { info, schema } of kindsInDiscoveryOrder()) {
+  const gv = info.group ? `apis/${info.group}/${info.version}` : `api/${info.version}`;
+  const resources = RESOURCES.get(gv) ?? [];
+  const collection = info.namespaced ? `/${gv}/namespaces/{namespace}/${info.resource}` : `/${gv}/${info.resource}`;
+  resources.push({ kind: schema, collection, ...(info.namespaced ? { all: `/${gv}/${info.resource}` } : {}) });
+  RESOURCES.set(gv, resources);
+}
 
-export const GROUP_VERSION_PATHS = Object.keys(RESOURCES) as GroupVersionPath[];
+export const GROUP_VERSION_PATHS = [...RESOURCES.keys()];
 
 // kubectl looks for fieldValidation to decide that the server validates fields itself.
 const WRITE_PARAMS: QueryParam[] = [
@@ -67,7 +67,7 @@ const WRITE_PARAMS: QueryParam[] = [
 /** The paths of one group version, in document order. */
 export function servedPaths(gv: GroupVersionPath): ServedPath[] {
   const paths: ServedPath[] = [];
-  for (const { kind, collection, all } of RESOURCES[gv]) {
+  for (const { kind, collection, all } of RESOURCES.get(gv) ?? []) {
     const namespaced = collection.includes('{namespace}');
     paths.push({
       path: collection,

@@ -9,18 +9,45 @@ export interface FieldRequirement {
 /** Terms ANDed together. An empty list selects everything. */
 export type FieldSelector = readonly FieldRequirement[];
 
-/** The kinds this server serves, by the name field selectors are validated against. */
-export type SelectableKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Namespace';
-
 /**
- * The field labels each kind accepts (the scheme's field label conversion functions, v1.33).
- * Kinds without their own function get the default: metadata.name and metadata.namespace.
+ * The field labels a kind accepts and their values on an object (the scheme's field label
+ * conversion functions and the registry's GetAttrs, v1.33). Kinds without their own conversion
+ * function accept the default: metadata.name and metadata.namespace.
  */
-const SUPPORTED: Record<SelectableKind, readonly string[] | undefined> = {
-  Service: ['metadata.namespace', 'metadata.name', 'spec.clusterIP', 'spec.type'],
-  Namespace: ['status.phase', 'metadata.name'],
-  Endpoints: undefined,
-  EndpointSlice: undefined,
+export interface SelectableFields {
+  /** The accepted labels; undefined for the default set, which has its own error text. */
+  supported?: readonly string[];
+  /** The values of the selectable fields; missing values read as "", so `spec.clusterIP!=None` keeps Services without one. */
+  values(obj: unknown): Record<string, string>;
+}
+
+interface Fielded {
+  metadata?: { name?: string; namespace?: string };
+  spec?: { clusterIP?: string; type?: string };
+  status?: { phase?: string };
+}
+
+const metadataValues = (obj: unknown, namespaced: boolean): Record<string, string> => {
+  const o = (obj ?? {}) as Fielded;
+  const fields: Record<string, string> = { 'metadata.name': o.metadata?.name ?? '' };
+  if (namespaced) fields['metadata.namespace'] = o.metadata?.namespace ?? '';
+  return fields;
+};
+
+/** The default: metadata.name, and metadata.namespace for namespaced kinds. */
+export const metadataFields = (namespaced: boolean): SelectableFields => ({ values: (obj) => metadataValues(obj, namespaced) });
+
+export const serviceFields: SelectableFields = {
+  supported: ['metadata.namespace', 'metadata.name', 'spec.clusterIP', 'spec.type'],
+  values(obj) {
+    const o = (obj ?? {}) as Fielded;
+    return { ...metadataValues(obj, true), 'spec.clusterIP': o.spec?.clusterIP ?? '', 'spec.type': o.spec?.type ?? '' };
+  },
+};
+
+export const namespaceFields: SelectableFields = {
+  supported: ['status.phase', 'metadata.name'],
+  values: (obj) => ({ ...metadataValues(obj, false), 'status.phase': ((obj ?? {}) as Fielded).status?.phase ?? '' }),
 };
 
 /**
@@ -28,7 +55,7 @@ const SUPPORTED: Record<SelectableKind, readonly string[] | undefined> = {
  * values) and checks each field against what the kind supports, as the apiserver does before
  * listing or watching. Errors carry upstream's text; the server answers them with 400.
  */
-export function parseFieldSelector(selector: string, kind: SelectableKind): FieldSelector {
+export function parseFieldSelector(selector: string, kind: SelectableFields): FieldSelector {
   const terms = splitTerms(selector).sort();
   const out: FieldRequirement[] = [];
   for (const term of terms) {
@@ -45,8 +72,8 @@ export function parseFieldSelector(selector: string, kind: SelectableKind): Fiel
   return out.filter((r) => r.field !== '' || r.value !== '');
 }
 
-function checkFieldLabel(kind: SelectableKind, field: string): void {
-  const supported = SUPPORTED[kind];
+function checkFieldLabel(kind: SelectableFields, field: string): void {
+  const supported = kind.supported;
   if (supported) {
     if (!supported.includes(field)) throw new SelectorError(`field label not supported: ${field}`);
   } else if (field !== 'metadata.name' && field !== 'metadata.namespace') {
@@ -101,22 +128,6 @@ function unescapeValue(s: string): string {
   }
   if (inSlash) throw new SelectorError('invalid field selector: invalid escape sequence: \\');
   return out;
-}
-
-/**
- * The selectable field values of an object (the registry's GetAttrs). Missing values read as "",
- * so `spec.clusterIP!=None` keeps services with no clusterIP.
- */
-export function selectableFields(kind: SelectableKind, obj: unknown): Record<string, string> {
-  const o = (obj ?? {}) as { metadata?: { name?: string; namespace?: string }; spec?: { clusterIP?: string; type?: string }; status?: { phase?: string } };
-  const fields: Record<string, string> = { 'metadata.name': o.metadata?.name ?? '' };
-  if (kind !== 'Namespace') fields['metadata.namespace'] = o.metadata?.namespace ?? '';
-  if (kind === 'Service') {
-    fields['spec.clusterIP'] = o.spec?.clusterIP ?? '';
-    fields['spec.type'] = o.spec?.type ?? '';
-  }
-  if (kind === 'Namespace') fields['status.phase'] = o.status?.phase ?? '';
-  return fields;
 }
 
 export function matchesFields(selector: FieldSelector, fields: Readonly<Record<string, string>>): boolean {

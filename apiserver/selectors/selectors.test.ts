@@ -1,5 +1,6 @@
 import { expect } from 'chai';
-import { matchesFields, parseFieldSelector, requiresExactMatch, selectableFields } from './field-selector.js';
+import { KINDS } from '../kinds/registry.js';
+import { matchesFields, parseFieldSelector, requiresExactMatch } from './field-selector.js';
 import { matchesLabels, parseLabelSelector, SelectorError } from './label-selector.js';
 
 describe('label selectors', () => {
@@ -78,39 +79,40 @@ describe('label selectors', () => {
 });
 
 describe('field selectors', () => {
+  const fieldsOf = (kind: string) => KINDS.find((k) => k.info.kind === kind)!.fields;
   const svc = { metadata: { name: 'web', namespace: 'default' }, spec: { clusterIP: 'None', type: 'ClusterIP' } };
 
   it('metadata.name=web (kubectl get svc web -w)', () => {
-    const sel = parseFieldSelector('metadata.name=web', 'Service');
-    expect(matchesFields(sel, selectableFields('Service', svc))).to.equal(true);
-    expect(matchesFields(sel, selectableFields('Service', { metadata: { name: 'db' } }))).to.equal(false);
+    const sel = parseFieldSelector('metadata.name=web', fieldsOf('Service'));
+    expect(matchesFields(sel, fieldsOf('Service').values(svc))).to.equal(true);
+    expect(matchesFields(sel, fieldsOf('Service').values({ metadata: { name: 'db' } }))).to.equal(false);
     expect(requiresExactMatch(sel, 'metadata.name')).to.equal('web');
   });
 
   it('several terms, == and !=', () => {
-    const fields = selectableFields('Service', svc);
-    expect(matchesFields(parseFieldSelector('metadata.namespace==default,spec.clusterIP!=None', 'Service'), fields)).to.equal(false);
-    expect(matchesFields(parseFieldSelector('spec.type=ClusterIP,metadata.name!=db', 'Service'), fields)).to.equal(true);
-    expect(requiresExactMatch(parseFieldSelector('metadata.name!=web', 'Service'), 'metadata.name')).to.equal(undefined);
+    const fields = fieldsOf('Service').values(svc);
+    expect(matchesFields(parseFieldSelector('metadata.namespace==default,spec.clusterIP!=None', fieldsOf('Service')), fields)).to.equal(false);
+    expect(matchesFields(parseFieldSelector('spec.type=ClusterIP,metadata.name!=db', fieldsOf('Service')), fields)).to.equal(true);
+    expect(requiresExactMatch(parseFieldSelector('metadata.name!=web', fieldsOf('Service')), 'metadata.name')).to.equal(undefined);
   });
 
   it('escaped values', () => {
-    const sel = parseFieldSelector('metadata.name=a\\,b\\=c\\\\', 'Endpoints');
+    const sel = parseFieldSelector('metadata.name=a\\,b\\=c\\\\', fieldsOf('Endpoints'));
     expect(sel).to.deep.equal([{ field: 'metadata.name', operator: '=', value: 'a,b=c\\' }]);
   });
 
   it('an empty selector selects everything', () => {
-    expect(parseFieldSelector('', 'Service')).to.deep.equal([]);
-    expect(parseFieldSelector('=', 'Service')).to.deep.equal([]);
+    expect(parseFieldSelector('', fieldsOf('Service'))).to.deep.equal([]);
+    expect(parseFieldSelector('=', fieldsOf('Service'))).to.deep.equal([]);
   });
 
   it('namespaces select on status.phase and have no metadata.namespace', () => {
-    const fields = selectableFields('Namespace', { metadata: { name: 'a' }, status: { phase: 'Active' } });
+    const fields = fieldsOf('Namespace').values({ metadata: { name: 'a' }, status: { phase: 'Active' } });
     expect(fields).to.deep.equal({ 'metadata.name': 'a', 'status.phase': 'Active' });
-    expect(matchesFields(parseFieldSelector('status.phase=Active', 'Namespace'), fields)).to.equal(true);
+    expect(matchesFields(parseFieldSelector('status.phase=Active', fieldsOf('Namespace')), fields)).to.equal(true);
   });
 
-  const errors: [string, Parameters<typeof parseFieldSelector>[1], string][] = [
+  const errors: [string, string, string][] = [
     ['foo=bar', 'Service', 'field label not supported: foo'],
     ['metadata.namespace=x', 'Namespace', 'field label not supported: metadata.namespace'],
     ['spec.type=x', 'Endpoints', '"spec.type" is not a known field selector: only "metadata.name", "metadata.namespace"'],
@@ -121,7 +123,7 @@ describe('field selectors', () => {
   ];
   for (const [sel, kind, message] of errors) {
     it(`rejects ${JSON.stringify(sel)} for ${kind}`, () => {
-      expect(() => parseFieldSelector(sel, kind)).to.throw(SelectorError).with.property('message', message);
+      expect(() => parseFieldSelector(sel, fieldsOf(kind))).to.throw(SelectorError).with.property('message', message);
     });
   }
 });

@@ -17,12 +17,11 @@ export interface TableColumnDefinition {
  */
 export type FieldDocs = (type: string, field: string) => string;
 
-export type TableKind = 'Service' | 'Endpoints' | 'EndpointSlice' | 'Namespace';
-
 /** Column name, type, format, priority, and where its description comes from ([type, field] or literal text). */
 type Column = readonly [name: string, type: string, format: string, priority: number, doc: readonly [string, string] | string];
 
-interface Printer<T> {
+/** A kind's table printer: its columns and each object's cells. */
+export interface Printer<T> {
   columns: readonly Column[];
   cells(obj: T, now: number): string[];
 }
@@ -30,7 +29,7 @@ interface Printer<T> {
 const NAME: Column = ['Name', 'string', 'name', 0, ['ObjectMeta', 'name']];
 const AGE: Column = ['Age', 'string', '', 0, ['ObjectMeta', 'creationTimestamp']];
 
-const servicePrinter: Printer<Service> = {
+export const servicePrinter: Printer<Service> = {
   columns: [
     NAME,
     ['Type', 'string', '', 0, ['ServiceSpec', 'type']],
@@ -83,7 +82,7 @@ export function formatLabels(labels: Record<string, string> | undefined): string
 
 const MAX_LISTED = 3;
 
-const endpointsPrinter: Printer<Endpoints> = {
+export const endpointsPrinter: Printer<Endpoints> = {
   columns: [NAME, ['Endpoints', 'string', '', 0, ['Endpoints', 'subsets']], AGE],
   cells(ep, now) {
     return [ep.metadata?.name ?? '', formatEndpoints(ep), ageSince(ep.metadata?.creationTimestamp, now)];
@@ -124,7 +123,7 @@ function formatEndpoints(ep: Endpoints): string {
 
 const joinHostPort = (host: string, port: number) => (host.includes(':') ? `[${host}]:${port}` : `${host}:${port}`);
 
-const endpointSlicePrinter: Printer<EndpointSlice> = {
+export const endpointSlicePrinter: Printer<EndpointSlice> = {
   columns: [
     NAME,
     ['AddressType', 'string', '', 0, ['EndpointSlice', 'addressType']],
@@ -146,22 +145,15 @@ function listWithMore(items: string[]): string {
   return ret || '<unset>';
 }
 
-const namespacePrinter: Printer<Namespace> = {
+export const namespacePrinter: Printer<Namespace> = {
   columns: [NAME, ['Status', 'string', '', 0, 'Phase of the namespace (status.phase).'], AGE],
   cells(ns, now) {
     return [ns.metadata?.name ?? '', ns.status?.phase ?? '', ageSince(ns.metadata?.creationTimestamp, now)];
   },
 };
 
-const PRINTERS: Record<TableKind, Printer<never>> = {
-  Service: servicePrinter,
-  Endpoints: endpointsPrinter,
-  EndpointSlice: endpointSlicePrinter,
-  Namespace: namespacePrinter,
-};
-
-export function columnDefinitions(kind: TableKind, docs: FieldDocs = () => ''): TableColumnDefinition[] {
-  return PRINTERS[kind].columns.map(([name, type, format, priority, doc]) => ({
+export function columnDefinitions(printer: Printer<never>, docs: FieldDocs = () => ''): TableColumnDefinition[] {
+  return printer.columns.map(([name, type, format, priority, doc]) => ({
     name,
     type,
     format,
@@ -170,6 +162,6 @@ export function columnDefinitions(kind: TableKind, docs: FieldDocs = () => ''): 
   }));
 }
 
-export function rowCells(kind: TableKind, obj: unknown, now: number): string[] {
-  return (PRINTERS[kind] as Printer<unknown>).cells(obj, now);
+export function rowCells(printer: Printer<never>, obj: unknown, now: number): string[] {
+  return (printer as Printer<unknown>).cells(obj, now);
 }

@@ -2,6 +2,7 @@ import { expect } from 'chai';
 import type { Endpoints, Namespace, Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
 import { ageSince, humanDuration } from './duration.js';
+import { endpointSlicePrinter, endpointsPrinter, namespacePrinter, servicePrinter } from './printers.js';
 import { renderTable, TableOptionsError } from './table.js';
 
 const NOW = Date.parse('2026-11-24T08:00:00Z');
@@ -21,7 +22,7 @@ function svc(name: string, spec: Service['spec'], extra: Partial<Service> = {}):
 describe('Table rendering', () => {
   describe('Services', () => {
     it('renders the columns and a ClusterIP row like the real apiserver', () => {
-      const table = renderTable('Service', [svc('web', { type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, protocol: 'TCP' }], selector: { app: 'web' } })], NOW, {
+      const table = renderTable(servicePrinter, [svc('web', { type: 'ClusterIP', clusterIP: '10.96.0.10', clusterIPs: ['10.96.0.10'], ports: [{ port: 80, protocol: 'TCP' }], selector: { app: 'web' } })], NOW, {
         listMeta: { resourceVersion: '1006' },
       });
       expect(table.kind).to.equal('Table');
@@ -79,23 +80,23 @@ describe('Table rendering', () => {
     ];
     for (const [name, service, cells] of cases) {
       it(name, () => {
-        expect(renderTable('Service', [service], NOW).rows[0]!.cells).to.deep.equal(cells);
+        expect(renderTable(servicePrinter, [service], NOW).rows[0]!.cells).to.deep.equal(cells);
       });
     }
 
     it('a single object takes its resourceVersion; includeObject=Object and None', () => {
       const one = svc('web', { type: 'ClusterIP', clusterIPs: ['10.96.0.10'] });
-      const t = renderTable('Service', one, NOW, { includeObject: 'Object', version: 'v1beta1' });
+      const t = renderTable(servicePrinter, one, NOW, { includeObject: 'Object', version: 'v1beta1' });
       expect(t.apiVersion).to.equal('meta.k8s.io/v1beta1');
       expect(t.metadata).to.deep.equal({ resourceVersion: '1006' });
       expect(t.rows[0]!.object).to.equal(one);
-      expect(renderTable('Service', one, NOW, { includeObject: 'None' }).rows[0]!.object).to.equal(null);
-      expect(() => renderTable('Service', one, NOW, { includeObject: 'All' })).to.throw(TableOptionsError, 'unrecognized includeObject value: "All"');
+      expect(renderTable(servicePrinter, one, NOW, { includeObject: 'None' }).rows[0]!.object).to.equal(null);
+      expect(() => renderTable(servicePrinter, one, NOW, { includeObject: 'All' })).to.throw(TableOptionsError, 'unrecognized includeObject value: "All"');
     });
 
     it('noHeaders drops the column definitions; descriptions come from the docs lookup', () => {
-      expect(renderTable('Service', [], NOW, { noHeaders: true }).columnDefinitions).to.equal(null);
-      const cols = renderTable('Service', [], NOW, { docs: (t, f) => `${t}.${f}` }).columnDefinitions!;
+      expect(renderTable(servicePrinter, [], NOW, { noHeaders: true }).columnDefinitions).to.equal(null);
+      const cols = renderTable(servicePrinter, [], NOW, { docs: (t, f) => `${t}.${f}` }).columnDefinitions!;
       expect(cols.map((c) => c.description)).to.deep.equal([
         'ObjectMeta.name',
         'ServiceSpec.type',
@@ -124,7 +125,7 @@ describe('Table rendering', () => {
     ];
     for (const [name, obj, cell] of cases) {
       it(name, () => {
-        const t = renderTable('Endpoints', [obj], NOW);
+        const t = renderTable(endpointsPrinter, [obj], NOW);
         expect(t.columnDefinitions!.map((c) => c.name)).to.deep.equal(['Name', 'Endpoints', 'Age']);
         expect(t.rows[0]!.cells).to.deep.equal(['web', cell, '0s']);
       });
@@ -139,24 +140,24 @@ describe('Table rendering', () => {
       ports,
     });
     it('columns and a typical row', () => {
-      const t = renderTable('EndpointSlice', [slice([{ addresses: ['10.0.0.5'] }, { addresses: ['10.0.0.6'] }], [{ port: 8080, protocol: 'TCP' }])], NOW);
+      const t = renderTable(endpointSlicePrinter, [slice([{ addresses: ['10.0.0.5'] }, { addresses: ['10.0.0.6'] }], [{ port: 8080, protocol: 'TCP' }])], NOW);
       expect(t.columnDefinitions!.map((c) => c.name)).to.deep.equal(['Name', 'AddressType', 'Ports', 'Endpoints', 'Age']);
       expect(t.rows[0]!.cells).to.deep.equal(['web-abc12', 'IPv4', '8080', '10.0.0.5,10.0.0.6', '30s']);
     });
     it('<unset>, named and wildcard ports, and + N more', () => {
-      expect(renderTable('EndpointSlice', [slice(null, null)], NOW).rows[0]!.cells.slice(2, 4)).to.deep.equal(['<unset>', '<unset>']);
+      expect(renderTable(endpointSlicePrinter, [slice(null, null)], NOW).rows[0]!.cells.slice(2, 4)).to.deep.equal(['<unset>', '<unset>']);
       const many = slice(
         [{ addresses: ['10.0.0.1', '10.0.0.2'] }, { addresses: ['10.0.0.3'] }, { addresses: ['10.0.0.4', '10.0.0.5'] }],
         [{ port: 80 }, { name: 'http' }, {}, { port: 443 }],
       );
-      expect(renderTable('EndpointSlice', [many], NOW).rows[0]!.cells.slice(2, 4)).to.deep.equal(['80,http,* + 1 more...', '10.0.0.1,10.0.0.2,10.0.0.3 + 2 more...']);
+      expect(renderTable(endpointSlicePrinter, [many], NOW).rows[0]!.cells.slice(2, 4)).to.deep.equal(['80,http,* + 1 more...', '10.0.0.1,10.0.0.2,10.0.0.3 + 2 more...']);
     });
   });
 
   describe('Namespaces', () => {
     it('name, phase, age', () => {
       const ns: Namespace = { metadata: { name: 'kube-system', creationTimestamp: ago(3 * 86400 + 5 * 3600) }, status: { phase: 'Active' } };
-      const t = renderTable('Namespace', [ns], NOW);
+      const t = renderTable(namespacePrinter, [ns], NOW);
       expect(t.columnDefinitions!.map((c) => c.name)).to.deep.equal(['Name', 'Status', 'Age']);
       expect(t.rows[0]!.cells).to.deep.equal(['kube-system', 'Active', '3d5h']);
     });

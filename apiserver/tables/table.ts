@@ -1,5 +1,5 @@
 import type { ListMeta, ObjectMeta } from '../../shared/api/meta.js';
-import { columnDefinitions, rowCells, type FieldDocs, type TableColumnDefinition, type TableKind } from './printers.js';
+import { columnDefinitions, rowCells, type FieldDocs, type Printer, type TableColumnDefinition } from './printers.js';
 
 /** A request for a Table the server cannot honour; answered as 400 BadRequest with this message. */
 export class TableOptionsError extends Error {
@@ -46,7 +46,7 @@ interface Item {
  * with the columns and cell formats of upstream's printers. `objects` is a list's items, or one
  * object for a single GET (whose resourceVersion then becomes the table's). `now` is epoch ms.
  */
-export function renderTable(kind: TableKind, objects: unknown[] | unknown, now: number, options: TableOptions = {}): Table {
+export function renderTable(printer: Printer<never>, objects: unknown[] | unknown, now: number, options: TableOptions = {}): Table {
   const include = parseIncludeObject(options.includeObject);
   const version = options.version ?? 'v1';
   const list = Array.isArray(objects) ? (objects as Item[]) : [objects as Item];
@@ -59,8 +59,8 @@ export function renderTable(kind: TableKind, objects: unknown[] | unknown, now: 
     kind: 'Table',
     apiVersion: `meta.k8s.io/${version}`,
     metadata,
-    columnDefinitions: options.noHeaders ? null : columnDefinitions(kind, options.docs),
-    rows: list.map((obj) => ({ cells: rowCells(kind, obj, now), object: rowObject(obj, include, version) })),
+    columnDefinitions: options.noHeaders ? null : columnDefinitions(printer, options.docs),
+    rows: list.map((obj) => ({ cells: rowCells(printer, obj, now), object: rowObject(obj, include, version) })),
   };
 }
 
