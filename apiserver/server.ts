@@ -28,6 +28,9 @@ import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
 import { NamespaceFinalizeStrategy } from './namespaces/strategy.js';
 import { Store } from './registry/store.js';
+import { ApiServerMetrics, groupResource } from './metrics/registry.js';
+import { instrumentRequest } from './metrics/requests.js';
+import { metricsHandler } from './metrics/handler.js';
 import { TxnBatcher } from './registry/txn-batcher.js';
 import { IPRepairLoop } from './repair/loop.js';
 
@@ -78,16 +81,22 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   await Promise.all(reflectors.map((r) => r.start()));
 
   const gate = new NamespaceLifecycle(client, root, cacheOf(caches, namespaces));
+  // One registry per apiserver: tests run several in one process.
+  const metrics = new ApiServerMetrics({
+    storageObjects: () => [...built.values()].map(({ kind }) => [groupResource(kind.info.group, kind.info.resource), caches.get(kind.info.resource)!.size]),
+    clusterIPs: () => ips.usage(),
+  });
+  ips.observer = (cidr, scope, ok) => (ok ? metrics.allocations : metrics.allocationErrors).inc({ cidr, scope });
   // Writes of concurrent requests share etcd round trips; each keeps its own transaction.
-  const txns = new TxnBatcher(client.kv);
-  const storeMap = new Map([...built].map(([resource, { kind, strategy }]) => [resource, new Store<KubeObject>(client, root, strategy, kind.info.namespaced ? gate : undefined, txns)]));
+  const txns = new TxnBatcher(client.kv, { onBatch: (size) => metrics.txnBatchSize.observe(size) });
+  const storeMap = new Map([...built].map(([resource, { kind, strategy }]) => [resource, new Store<KubeObject>(client, root, strategy, kind.info.namespaced ? gate : undefined, txns, metrics)]));
   const stores = {
     services: storeOf(storeMap, services),
     namespaces: storeOf(storeMap, namespaces),
     endpoints: storeOf(storeMap, endpoints),
     endpointSlices: storeOf(storeMap, endpointSlices),
   };
-  const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns);
+  const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns, metrics);
 
   let ready = false;
   const checks: Check[] = [etcdCheck(client), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
@@ -96,15 +105,16 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     ['/healthz', healthHandler('healthz', checks)],
     ['/livez', healthHandler('livez', [])],
     ['/readyz', healthHandler('readyz', checks)],
+    ['/metrics', metricsHandler(metrics.registry)],
     ...discoveryRoutes(() => serverAddress),
   ]);
   const watches = new WatchBudget(o.watchLimits);
   const handlers: RestHandler[] = [...built].map(
     ([resource, { kind, status, narrator }]) =>
-      new ResourceHandler<KubeObject>({ kind, store: storeMap.get(resource)!, cache: caches.get(resource)!, statusStore: status && new Store<KubeObject>(client, root, status, undefined, txns), narrator }, watches),
+      new ResourceHandler<KubeObject>({ kind, store: storeMap.get(resource)!, cache: caches.get(resource)!, statusStore: status && new Store<KubeObject>(client, root, status, undefined, txns, metrics), narrator }, watches),
   );
   const resources = new Map(handlers.map((h) => [resourceKey(h.info.group, h.info.version, h.info.resource), h]));
-  const server = createHttpServer({ resources, paths });
+  const server = createHttpServer({ resources, paths, observe: (req, res, info, query) => instrumentRequest(metrics, req, res, info, query) });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(o.port, o.bindAddress, () => resolve());

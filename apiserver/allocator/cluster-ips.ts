@@ -9,6 +9,9 @@ interface FamilyRange {
   pool: BandedPool;
 }
 
+/** Told of every allocation attempt: `static` for a requested IP, `dynamic` for a picked one. */
+export type AllocationObserver = (cidr: string, scope: 'static' | 'dynamic', ok: boolean) => void;
+
 export interface ReservedIP {
   ip: IP;
   text: string;
@@ -26,6 +29,8 @@ export interface ReservedIP {
  */
 export class ClusterIPAllocator implements ReflectorHandler {
   private readonly ranges = new Map<Family, FamilyRange>();
+  /** Counts allocations for kube_apiserver_clusterip_allocator_allocation{,_errors}_total. */
+  observer?: AllocationObserver;
 
   constructor(
     readonly cidrs: readonly ServiceCIDR[],
@@ -59,9 +64,16 @@ export class ClusterIPAllocator implements ReflectorHandler {
     const ip = parseIP(text);
     const range = ip && this.ranges.get(ip.family);
     const slot = ip && range ? range.cidr.slotOf(ip) : undefined;
-    if (!ip || !range || slot === undefined) throw new AllocationError('not-in-range', ERR_MISMATCHED_NETWORK);
-    if (range.pool.isTaken(slot)) throw new AllocationError('allocated', ERR_ALLOCATED_IP);
+    if (!ip || !range || slot === undefined) {
+      if (range) this.observer?.(range.cidr.text, 'static', false);
+      throw new AllocationError('not-in-range', ERR_MISMATCHED_NETWORK);
+    }
+    if (range.pool.isTaken(slot)) {
+      this.observer?.(range.cidr.text, 'static', false);
+      throw new AllocationError('allocated', ERR_ALLOCATED_IP);
+    }
     range.pool.hold(slot, RESERVED);
+    this.observer?.(range.cidr.text, 'static', true);
     return { ip, text: formatIP(ip), cidr: range.cidr, staticBand: slot < range.cidr.bandSize };
   }
 
@@ -69,8 +81,12 @@ export class ClusterIPAllocator implements ReflectorHandler {
   reserveNext(family: Family): ReservedIP {
     const range = this.ranges.get(family);
     const slot = range?.pool.pickFree();
-    if (!range || slot === undefined) throw new AllocationError('full', ERR_FULL);
+    if (!range || slot === undefined) {
+      if (range) this.observer?.(range.cidr.text, 'dynamic', false);
+      throw new AllocationError('full', ERR_FULL);
+    }
     range.pool.hold(slot, RESERVED);
+    this.observer?.(range.cidr.text, 'dynamic', true);
     const ip = range.cidr.ipAt(slot);
     return { ip, text: formatIP(ip), cidr: range.cidr, staticBand: slot < range.cidr.bandSize };
   }
@@ -95,6 +111,11 @@ export class ClusterIPAllocator implements ReflectorHandler {
   /** Records that a committed transaction of this process deleted the IP's key. */
   markReleased(ip: IP): void {
     this.setStoredIP(ip, false);
+  }
+
+  /** Taken (stored or in-flight) and free addresses of each CIDR. */
+  usage(): { cidr: string; allocated: number; available: number }[] {
+    return [...this.ranges.values()].map(({ cidr, pool }) => ({ cidr: cidr.text, allocated: pool.count, available: Number(cidr.size - BigInt(pool.count)) }));
   }
 
   isTaken(text: string): boolean {

@@ -101,6 +101,11 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     return this.current;
   }
 
+  /** Objects held, as apiserver_storage_objects counts them. */
+  get size(): number {
+    return this.objects.size;
+  }
+
   get watcherCount(): number {
     return this.watchers.size;
   }

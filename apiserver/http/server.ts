@@ -17,6 +17,8 @@ export interface HttpServerOptions {
   resources: Map<string, RestHandler>;
   /** Exact paths outside the resource tree: health checks, /version, discovery. */
   paths: Map<string, PathHandler>;
+  /** Called for each request a resource handler takes, before it runs (metrics). */
+  observe?: (req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams) => void;
 }
 
 export const resourceKey = (group: string, version: string, resource: string) => `${group}/${version}/${resource}`;
@@ -49,6 +51,7 @@ async function handle(req: IncomingMessage, res: ServerResponse, options: HttpSe
   const info = parseResourcePath(url.pathname);
   const handler = info && options.resources.get(resourceKey(info.group, info.version, info.resource));
   if (!info || !handler) throw notFound();
+  options.observe?.(req, res, info, url.searchParams);
   await handler.handle(req, res, info, url.searchParams);
 }
 

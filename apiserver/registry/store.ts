@@ -11,6 +11,16 @@ import { readKey } from './read-key.js';
 import type { TxnRunner } from './txn-batcher.js';
 import { generateName, nowTimestamp, validatePathSegment } from './object-meta.js';
 
+/** Runs one etcd call of a store, named as upstream's storage metrics name it (get, list, create, update, delete). */
+export type EtcdTimer = <R>(operation: string, call: () => Promise<R>) => Promise<R>;
+
+/** Hands each store the timer of its resource (etcd_request_duration_seconds). */
+export interface EtcdTiming {
+  timer(info: ResourceInfo): EtcdTimer;
+}
+
+const untimed: EtcdTimer = (_operation, call) => call();
+
 /** Gives the store what it needs of namespaces without knowing the Namespace kind. */
 export interface NamespaceGate {
   /**
@@ -52,7 +62,12 @@ export class Store<T extends KubeObject> {
     private readonly namespaces?: NamespaceGate,
     /** Where writes go: straight to etcd, or through the apiserver's TxnBatcher. */
     private readonly txns: TxnRunner = client.kv,
-  ) {}
+    timing?: EtcdTiming,
+  ) {
+    this.time = timing?.timer(strategy.info) ?? untimed;
+  }
+
+  private readonly time: EtcdTimer;
 
   get info() {
     return this.strategy.info;
@@ -84,7 +99,7 @@ export class Store<T extends KubeObject> {
   /** A consistent list straight from etcd, with the revision it was read at. */
   async list(namespace?: string): Promise<{ items: T[]; revision: number }> {
     try {
-      const res = await this.client.getAll().prefix(this.prefix(namespace)).exec();
+      const res = await this.time('list', () => this.client.getAll().prefix(this.prefix(namespace)).exec());
       const items: T[] = [];
       for (const kv of res.kvs) {
         const obj = this.tryDecode(kv.value, Number(kv.mod_revision));
@@ -149,7 +164,7 @@ export class Store<T extends KubeObject> {
         if (nsGuard) txn.requireRevision(nsGuard.key, nsGuard.modRevision);
         this.addEffects(txn, effects);
         txn.put(key, encodeObject(obj));
-        const outcome = await txn.commit(this.txns);
+        const outcome = await this.time('create', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);
           effects.committed?.(key, outcome.revision);
@@ -217,7 +232,7 @@ export class Store<T extends KubeObject> {
         const txn = new WriteTxn().requireRevision(key, current.modRevision);
         this.addEffects(txn, effects);
         txn.put(key, value);
-        const outcome = await txn.commit(this.txns);
+        const outcome = await this.time('update', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);
           effects.committed?.(key, outcome.revision);
@@ -262,7 +277,7 @@ export class Store<T extends KubeObject> {
       this.strategy.markDeleted?.(marked);
       const value = encodeObject(marked);
       if (options.dryRun || value.equals(current.raw)) return this.decorated(current.obj);
-      const outcome = await new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.txns);
+      const outcome = await this.time('update', () => new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.txns));
       if (outcome.succeeded) {
         marked.metadata.resourceVersion = String(outcome.revision);
         return this.decorated(marked);
@@ -278,7 +293,7 @@ export class Store<T extends KubeObject> {
     const effects = (await this.strategy.deleteEffects?.(obj)) ?? NO_SIDE_EFFECTS;
     const txn = new WriteTxn().requireRevision(key, current.modRevision).delete(key);
     this.addEffects(txn, effects);
-    const outcome = await txn.commit(this.txns);
+    const outcome = await this.time('delete', () => txn.commit(this.txns));
     effects.settle(outcome.succeeded);
     if (!outcome.succeeded) return undefined;
     effects.committed?.(key, outcome.revision);
@@ -342,7 +357,7 @@ export class Store<T extends KubeObject> {
   }
 
   private async read(key: string): Promise<Current<T> | undefined> {
-    const stored = await readKey(this.client, key);
+    const stored = await this.time('get', () => readKey(this.client, key));
     if (!stored) return undefined;
     const obj = this.tryDecode(stored.value, stored.modRevision);
     if (!obj) throw internalError(`object at ${key} cannot be decoded`);

@@ -12,6 +12,8 @@ export interface BatchOptions {
   maxTxnOps: number;
   /** Request size per batch, under etcd's --max-request-bytes (1.5 MiB). */
   maxBytes: number;
+  /** Told the number of transactions of each request sent (metrics). */
+  onBatch?: (size: number) => void;
 }
 
 const DEFAULTS: BatchOptions = { maxInFlight: 2, maxTxnOps: 128, maxBytes: 1 << 20 };
@@ -94,6 +96,7 @@ export class TxnBatcher implements TxnRunner {
   }
 
   private async send(batch: Pending[]): Promise<void> {
+    this.options.onBatch?.(batch.length);
     if (batch.length === 1) {
       const [p] = batch;
       await this.kv.txn(p!.req).then(p!.resolve, p!.reject);
