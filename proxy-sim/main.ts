@@ -7,6 +7,21 @@ import { parseGoDuration, rewriteBooleanFlags } from '../shared/flags/go-values.
 import { parseEndpointSlices, parseServices, readInput } from './cli/input.js';
 import type { OutputMode } from './cli/live.js';
 import { BOOLEAN_FLAGS, addNodeFlags, ipFamilies, nodeSettings, type NodeFlagValues } from './cli/node-flags.js';
+import { parseBindAddress, type BindAddress } from './metrics/bind-address.js';
+
+/** kube-proxy's --metrics-bind-address and --healthz-bind-address defaults. */
+const METRICS_PORT = 10249;
+const HEALTHZ_PORT = 10256;
+
+function bindAddress(defaultPort: number) {
+  return (value: string): BindAddress | undefined => {
+    try {
+      return parseBindAddress(value, defaultPort);
+    } catch (err) {
+      throw new InvalidArgumentError((err as Error).message);
+    }
+  };
+}
 
 function duration(flag: string, allowZero: boolean) {
   return (value: string): number => {
@@ -53,7 +68,17 @@ function program(): Command {
         .default('changes'),
     )
     .option('--output-file <path>', 'also keep the latest whole rule set in this file (replaced atomically)')
-    .action(async (o: NodeFlagValues & { etcdServers?: string; etcdPrefix: string; ipFamily?: string; iptablesMinSyncPeriod: number; iptablesSyncPeriod: number; output: OutputMode; outputFile?: string }) => {
+    .addOption(
+      new Option('--metrics-bind-address <ip:port>', 'the IP address with port for the metrics server to serve on (set to 0.0.0.0:10249 for all IPv4 interfaces and [::]:10249 for all IPv6 interfaces); empty disables it')
+        .argParser(bindAddress(METRICS_PORT))
+        .default(parseBindAddress('127.0.0.1', METRICS_PORT), '127.0.0.1:10249'),
+    )
+    .addOption(
+      new Option('--healthz-bind-address <ip:port>', 'the IP address with port for the health check server to serve on (set to 0.0.0.0:10256 for all IPv4 interfaces and [::]:10256 for all IPv6 interfaces); empty disables it')
+        .argParser(bindAddress(HEALTHZ_PORT))
+        .default(parseBindAddress('0.0.0.0', HEALTHZ_PORT), '0.0.0.0:10256'),
+    )
+    .action(async (o: NodeFlagValues & { etcdServers?: string; etcdPrefix: string; ipFamily?: string; iptablesMinSyncPeriod: number; iptablesSyncPeriod: number; output: OutputMode; outputFile?: string; metricsBindAddress?: BindAddress; healthzBindAddress?: BindAddress }) => {
       if (!o.etcdServers) throw new Error('--etcd-servers is required (or use the render command)');
       const node = nodeSettings(o);
       const families = ipFamilies(o.ipFamily, node.nodeIP, true);
@@ -70,6 +95,8 @@ function program(): Command {
           syncPeriodMs: o.iptablesSyncPeriod,
           output: o.output,
           outputFile: o.outputFile,
+          metricsBindAddress: o.metricsBindAddress,
+          healthzBindAddress: o.healthzBindAddress,
         },
         { out: (text) => process.stdout.write(text), err: warn },
       );

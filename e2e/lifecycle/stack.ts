@@ -58,6 +58,8 @@ export class LifecycleStack {
       '--cluster-cidr=10.244.0.0/16,fd00:10:244::/64',
       '--ip-family=IPv4,IPv6',
       '--iptables-min-sync-period=100ms',
+      '--metrics-bind-address=127.0.0.1:0',
+      '--healthz-bind-address=127.0.0.1:0',
       `--output-file=${rulesFile}`,
     ]);
     this.rules = new CapturedRules(() => ['ipv4', 'ipv6'].map((f) => readOr(`${rulesFile}.${f}`)).join('\n'));

@@ -5,6 +5,8 @@ import { buildProxierConfig, type NodeSettings } from '../render/node-config.js'
 import { Proxier, type SyncResult } from '../sync/proxier.js';
 import { BoundedFrequencyRunner, type RunReason } from '../sync/runner.js';
 import { EtcdSource } from '../watch/source.js';
+import type { BindAddress } from '../metrics/bind-address.js';
+import { Telemetry } from '../metrics/telemetry.js';
 
 export type OutputMode = 'changes' | 'full' | 'none';
 
@@ -20,6 +22,10 @@ export interface LiveOptions {
   outputFile?: string;
   /** Longest wait between reconnect attempts to etcd. */
   maxBackoffMs?: number;
+  /** --metrics-bind-address; undefined serves no /metrics. */
+  metricsBindAddress?: BindAddress;
+  /** --healthz-bind-address; undefined serves no /healthz. */
+  healthzBindAddress?: BindAddress;
 }
 
 export interface LiveIO {
@@ -32,6 +38,8 @@ export interface LiveIO {
 export interface LiveHandle {
   /** The proxiers, for tests. */
   readonly proxiers: readonly Proxier[];
+  /** Metrics and health of the syncs, and their servers' addresses. */
+  readonly telemetry: Telemetry;
   stop(): Promise<void>;
 }
 
@@ -64,6 +72,7 @@ function writeAtomically(path: string, text: string): void {
 export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHandle> {
   const dual = opts.families.length > 1;
   const client = connectEtcd(opts.etcdServers);
+  const telemetry = new Telemetry({ metrics: opts.metricsBindAddress, healthz: opts.healthzBindAddress, syncPeriodMs: opts.syncPeriodMs, log: io.err });
   const units = opts.families.map((family) => {
     const proxier = new Proxier({ config: buildProxierConfig(opts.node, family), syncPeriodMs: opts.syncPeriodMs });
     const outputFile = opts.outputFile && dual ? `${opts.outputFile}.${familyName(family).toLowerCase()}` : opts.outputFile;
@@ -75,11 +84,17 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
       const revision = source.revision;
       let result: SyncResult;
       let whole: string | undefined;
+      let full = true;
+      const started = performance.now();
+      const seconds = () => (performance.now() - started) / 1000;
       try {
-        result = proxier.sync(() => {
+        result = proxier.sync((_text, isFull) => {
+          full = isFull;
           if (outputFile) writeAtomically(outputFile, (whole = proxier.fullRuleset()));
         }, reason === 'periodic');
+        telemetry.synced(family, result.full, seconds(), true, result.triggerTimes);
       } catch (err) {
+        telemetry.synced(family, full, seconds(), false);
         io.err(
           `error: ${familyName(family)} sync failed: ${err instanceof Error ? err.message : String(err)}; ` +
             `retrying with a full sync in ${opts.syncPeriodMs}ms`,
@@ -91,7 +106,7 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
       const text = opts.output === 'full' ? (whole ?? proxier.fullRuleset()) : result.text;
       io.out(syncHeader(result, dual ? family : undefined, revision) + text);
     };
-    return { proxier, runner };
+    return { family, proxier, runner };
   });
 
   // kube-proxy does not sync until both informers have listed.
@@ -103,7 +118,14 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
       service: (name, svc) => units.forEach((u) => u.proxier.onService(name, svc)),
       endpointSlice: (key, slice, revision) => units.forEach((u) => u.proxier.onEndpointSlice(key, slice, revision)),
       relisted: (resource) => units.forEach((u) => u.proxier.requestFullSync(`re-list of ${resource} after a cancelled watch`)),
-      changed: () => listed && units.forEach((u) => u.proxier.syncDue && u.runner.run()),
+      changed: () => {
+        if (!listed) return;
+        for (const u of units) {
+          if (!u.proxier.syncDue) continue;
+          telemetry.queued(u.family);
+          u.runner.run();
+        }
+      },
     },
     { log: io.err, maxBackoffMs: opts.maxBackoffMs },
   );
@@ -113,6 +135,7 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
   } catch (err) {
     source.stop();
     client.close();
+    await telemetry.close();
     throw err;
   }
   listed = true;
@@ -123,10 +146,12 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
 
   return {
     proxiers: units.map((u) => u.proxier),
+    telemetry,
     stop: async () => {
       for (const u of units) u.runner.stop();
       source.stop();
       client.close();
+      await telemetry.close();
     },
   };
 }

@@ -11,7 +11,14 @@ export interface Checkout {
   updated: Set<string>;
   /** For the sync header, e.g. `ADDED default/web`, `MODIFIED EndpointSlice default/web-x1`. */
   triggers: string[];
+  /**
+   * The `endpoints.kubernetes.io/last-change-trigger-time` of every slice write since the last
+   * checkout (ms since the epoch), for kubeproxy_network_programming_duration_seconds.
+   */
+  triggerTimes: number[];
 }
+
+const LAST_CHANGE_TRIGGER_TIME = 'endpoints.kubernetes.io/last-change-trigger-time';
 
 interface PendingService {
   existedBefore: boolean;
@@ -49,11 +56,18 @@ export class ChangeTrackers {
   private readonly pendingEndpoints = new Map<string, PendingEndpoints>();
   /** Where each slice key was last filed: a delete event is filed the same way. */
   private readonly sliceOwners = new Map<string, { service: string; slice: string }>();
+  /** Trigger times per Service since the last checkout. */
+  private readonly triggerTimes = new Map<string, number[]>();
+  /** Changes older than the tracker are not this proxy's programming latency (upstream: trackerStartTime). */
+  private readonly startedAt: number;
 
   constructor(
     private readonly family: Family,
     private readonly nodeName: string,
-  ) {}
+    now: () => number = Date.now,
+  ) {
+    this.startedAt = now();
+  }
 
   get pending(): boolean {
     return this.pendingServices.size > 0 || this.pendingEndpoints.size > 0;
@@ -98,6 +112,12 @@ export class ChangeTrackers {
     if (current.size === 0) this.slices.delete(owner.service);
     pending.endpoints = endpointsOfService(owner.service, all, this.nodeName);
     this.pendingEndpoints.set(owner.service, pending);
+    // As upstream: a deletion's annotation dates from its last update, so it measures nothing.
+    if (!slice) this.triggerTimes.delete(owner.service);
+    else {
+      const t = Date.parse(slice.metadata.annotations?.[LAST_CHANGE_TRIGGER_TIME] ?? '');
+      if (t > this.startedAt) this.triggerTimes.set(owner.service, [...(this.triggerTimes.get(owner.service) ?? []), t]);
+    }
     return true;
   }
 
@@ -126,6 +146,8 @@ export class ChangeTrackers {
       else this.endpoints.delete(service);
     }
     this.pendingEndpoints.clear();
-    return { updated, triggers };
+    const triggerTimes = [...this.triggerTimes.values()].flat();
+    this.triggerTimes.clear();
+    return { updated, triggers, triggerTimes };
   }
 }

@@ -25,6 +25,8 @@ export interface SyncResult {
   text: string;
   /** Chains flushed and deleted with -X. */
   deletedChains: string[];
+  /** Last-change trigger times (ms) of the slice changes this sync applied. */
+  triggerTimes: number[];
 }
 
 /** Handed the restore input; throwing means the restore failed and nothing was applied. */
@@ -69,7 +71,7 @@ export class Proxier {
     this.config = options.config;
     this.syncPeriodMs = options.syncPeriodMs;
     this.now = options.now ?? Date.now;
-    this.trackers = new ChangeTrackers(options.config.family, options.config.nodeName);
+    this.trackers = new ChangeTrackers(options.config.family, options.config.nodeName, this.now);
     this.table = new ServiceTable((state, large) => {
       const eps = this.trackers.endpoints.get(state.name);
       return state.ports.map((sp) => renderServicePort(sp, eps?.get(sp.key) ?? NO_ENDPOINTS, this.config, large));
@@ -119,7 +121,7 @@ export class Proxier {
     const full = this.needFullSync || periodicDue;
     const triggers = this.needFullSync ? [...this.fullSyncReasons] : periodicDue ? ['periodic full sync'] : [];
 
-    const { updated, triggers: changes } = this.trackers.checkout();
+    const { updated, triggers: changes, triggerTimes } = this.trackers.checkout();
     for (const t of changes) triggers.push(t);
 
     // New ports and endpoint counts of the updated Services.
@@ -169,7 +171,7 @@ export class Proxier {
     if (full) this.lastFullSync = now;
     this.needFullSync = false;
     this.fullSyncReasons = [];
-    return { number: this.syncs, full, triggers, text, deletedChains: stale };
+    return { number: this.syncs, full, triggers, text, deletedChains: stale, triggerTimes };
   }
 
   private statesOf(names: Iterable<string>): ServiceState[] {
