@@ -6,7 +6,7 @@ import { NAME_ALPHABET } from '../registry/object-meta.js';
 
 export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
-const LAST_CHANGE_TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
+export const LAST_CHANGE_TRIGGER = 'endpoints.kubernetes.io/last-change-trigger-time';
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 /**
@@ -44,6 +44,22 @@ export function mirroredSlices(ep: Endpoints): EndpointSlice[] {
     }
   });
   return slices;
+}
+
+/** Go's time.RFC3339Nano in UTC, as controllers write trigger times: the fraction without trailing zeros. */
+export function rfc3339Nano(date: Date): string {
+  return date.toISOString().replace(/\.?0+Z$/, 'Z');
+}
+
+/**
+ * The trigger time a mirror written now carries. Upstream's mirroring controller copies none
+ * (it drops the Endpoints' own); only the EndpointSlice controller stamps its slices, with the
+ * time of the Pod or Service change that caused the write. Here the mirror is the only slice
+ * writer, and the Endpoints write is the change: its own trigger time if a controller set one,
+ * else the time of the write. kube-proxy measures network programming latency from it.
+ */
+export function mirrorTriggerTime(ep: Endpoints, now: Date): string {
+  return ep.metadata.annotations?.[LAST_CHANGE_TRIGGER] ?? rfc3339Nano(now);
 }
 
 export function isMirrored(slice: EndpointSlice): boolean {

@@ -9,7 +9,7 @@ import { readKey } from '../registry/read-key.js';
 import type { Guard, SideEffects } from '../registry/strategy.js';
 import { prepareEndpointSliceForCreate, prepareEndpointSliceForUpdate } from '../endpointslices/defaults.js';
 import { nowTimestamp } from '../registry/object-meta.js';
-import { isMirrored, mirroredSlices } from './mirror.js';
+import { isMirrored, LAST_CHANGE_TRIGGER, mirroredSlices, mirrorTriggerTime } from './mirror.js';
 
 /**
  * Writes the mirrored EndpointSlices of an Endpoints object in the Endpoints' own transaction,
@@ -29,6 +29,7 @@ export class Mirroring {
     const wantedKeys = new Set(wanted.map((s) => this.sliceKey(s)));
     const stale = old ? this.keysOf(old).filter((k) => !wantedKeys.has(k)) : [];
     const puts: { key: string; value: Buffer }[] = [];
+    const trigger = mirrorTriggerTime(ep, new Date());
     for (const slice of wanted) {
       const key = this.sliceKey(slice);
       const current = slices.get(key);
@@ -42,9 +43,10 @@ export class Mirroring {
         slice.metadata.creationTimestamp = nowTimestamp();
         prepareEndpointSliceForCreate(slice);
       }
-      const value = encodeObject(slice);
-      // An unchanged mirror is not rewritten: its watchers see no event for it.
-      if (!current || !value.equals(encodeObject(current))) puts.push({ key, value });
+      // An unchanged mirror is not rewritten: its watchers see no event for it. A changed or new
+      // one carries the trigger time, as the EndpointSlice controller stamps the slices it writes.
+      if (current && withTrigger(slice, current.metadata.annotations?.[LAST_CHANGE_TRIGGER]).equals(encodeObject(current))) continue;
+      puts.push({ key, value: withTrigger(slice, trigger) });
     }
     return { claims: [], puts, releases: stale, settle: () => undefined };
   }
@@ -94,4 +96,13 @@ export class Mirroring {
     }
     return slices;
   }
+}
+
+/** The slice encoded with this trigger time annotation (none if undefined). */
+function withTrigger(slice: EndpointSlice, trigger: string | undefined): Buffer {
+  const annotations = { ...slice.metadata.annotations };
+  if (trigger === undefined) delete annotations[LAST_CHANGE_TRIGGER];
+  else annotations[LAST_CHANGE_TRIGGER] = trigger;
+  slice.metadata.annotations = Object.keys(annotations).length ? annotations : undefined;
+  return encodeObject(slice);
 }
