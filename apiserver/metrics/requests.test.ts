@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { parseResourcePath } from '../http/request-info.js';
-import { reportedVerb, scopeOf } from './requests.js';
+import { dryRunOf, reportedVerb, scopeOf } from './requests.js';
 import { rfc3339Nano } from '../endpoints/mirror.js';
 
 describe('apiserver metrics: request labels as upstream reports them', () => {
@@ -12,6 +12,11 @@ describe('apiserver metrics: request labels as upstream reports them', () => {
     ['GET', '/api/v1/namespaces/default/services', 'watch=true', undefined, 'WATCH', 'namespace'],
     ['GET', '/api/v1/services', 'watch=1', undefined, 'WATCH', 'cluster'],
     ['GET', '/api/v1/services', 'watch=false', undefined, 'LIST', 'cluster'],
+    ['GET', '/api/v1/services', 'watch=', undefined, 'WATCH', 'cluster'],
+    ['GET', '/api/v1/services', 'watch=0&watch=1', undefined, 'LIST', 'cluster'],
+    ['HEAD', '/api/v1/namespaces/default/services/web', 'watch=true', undefined, 'GET', 'resource'],
+    ['PATCH', '/api/v1/namespaces/default/services/web', '', 'application/apply-patch+yaml; charset=utf-8', 'PATCH', 'resource'],
+    ['OPTIONS', '/api/v1/services', '', undefined, 'other', 'cluster'],
     ['PATCH', '/api/v1/namespaces/default/services/web', '', 'application/apply-patch+yaml', 'APPLY', 'resource'],
     ['PATCH', '/api/v1/namespaces/default/services/web', '', 'application/merge-patch+json', 'PATCH', 'resource'],
     ['PUT', '/api/v1/namespaces/default/services/web/status', '', 'application/json', 'PUT', 'resource'],
@@ -24,6 +29,12 @@ describe('apiserver metrics: request labels as upstream reports them', () => {
       expect(scopeOf(method, info)).to.equal(scope);
     });
   }
+
+  it('reports dryRun as upstream: sorted distinct values, or invalid', () => {
+    expect(dryRunOf(new URLSearchParams(''))).to.equal('');
+    expect(dryRunOf(new URLSearchParams('dryRun=All&dryRun=All'))).to.equal('All');
+    expect(dryRunOf(new URLSearchParams('dryRun=Some'))).to.equal('invalid');
+  });
 
   it("writes trigger times as Go's RFC3339Nano", () => {
     expect(rfc3339Nano(new Date(Date.UTC(2025, 3, 1, 10, 40, 14, 380)))).to.equal('2025-04-01T10:40:14.38Z');

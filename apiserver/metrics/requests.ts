@@ -14,18 +14,22 @@ export interface RequestLabels {
   component: string;
 }
 
+/** upstream's validRequestMethods: anything else is reported as "other". */
+const VALID_VERBS = new Set(['APPLY', 'CONNECT', 'CREATE', 'DELETE', 'DELETECOLLECTION', 'GET', 'LIST', 'PATCH', 'POST', 'PROXY', 'PUT', 'UPDATE', 'WATCH', 'WATCHLIST']);
+
 /**
- * upstream's reported verb: the HTTP method, with GET split into GET (one object) and LIST,
- * LIST with `watch` into WATCH, and a server-side apply PATCH reported as APPLY.
+ * upstream's reported verb (CanonicalVerb, then cleanVerb): the HTTP method, with GET split
+ * into GET (one object) and LIST, a GET with a `watch` parameter reported as WATCH, and a
+ * server-side apply PATCH as APPLY.
  */
 export function reportedVerb(method: string, info: RequestInfo, query: URLSearchParams, contentType: string | undefined): string {
-  const verb = method.toUpperCase();
-  if (verb === 'GET' || verb === 'HEAD') {
-    if (isTrue(query.get('watch'))) return 'WATCH';
-    return info.name ? 'GET' : 'LIST';
-  }
-  if (verb === 'PATCH' && (contentType ?? '').toLowerCase().startsWith('application/apply-patch')) return 'APPLY';
-  return verb;
+  let verb = method.toUpperCase();
+  if (verb === 'GET' || verb === 'HEAD') verb = scopeOf(method, info) === 'resource' ? 'GET' : 'LIST';
+  // As getVerbIfWatch: only the first value counts, and only "0" and "false" say no.
+  const watch = query.getAll('watch')[0]?.toLowerCase();
+  if (method.toUpperCase() === 'GET' && watch !== undefined && watch !== '0' && watch !== 'false') verb = 'WATCH';
+  if (verb === 'PATCH' && contentType === 'application/apply-patch+yaml') verb = 'APPLY';
+  return VALID_VERBS.has(verb) ? verb : 'other';
 }
 
 /** upstream's CleanScope: one object (or a create), a namespace, or the whole cluster. */
@@ -34,16 +38,11 @@ export function scopeOf(method: string, info: RequestInfo): string {
   return info.namespace ? 'namespace' : 'cluster';
 }
 
-/** upstream's cleanDryRun: the distinct dryRun values, sorted and comma-joined. */
-function dryRunOf(query: URLSearchParams): string {
-  return [...new Set(query.getAll('dryRun'))].sort().join(',');
-}
-
-/** A watch parameter as Go's strconv.ParseBool and apimachinery read it: anything but 0/false/empty is true. */
-function isTrue(value: string | null): boolean {
-  if (value === null) return false;
-  const v = value.toLowerCase();
-  return v !== '' && v !== '0' && v !== 'false';
+/** upstream's cleanDryRun: the distinct dryRun values, sorted and comma-joined; "invalid" unless each is All. */
+export function dryRunOf(query: URLSearchParams): string {
+  const values = query.getAll('dryRun');
+  if (values.some((v) => v !== 'All')) return 'invalid';
+  return [...new Set(values)].sort().join(',');
 }
 
 export function requestLabels(req: IncomingMessage, info: RequestInfo, query: URLSearchParams): RequestLabels {
