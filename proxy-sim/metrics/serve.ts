@@ -27,16 +27,19 @@ export function serveOn(name: string, bind: BindAddress, handle: (req: IncomingM
       if (!closed) retry = setTimeout(listen, RETRY_MS).unref();
     });
     s.listen(bind.port, bind.host, () => {
-      if (closed) s.close();
-      else server = s;
+      if (closed) return void s.close();
+      server = s;
+      // Port 0 picks one: say which.
+      log(`proxy-sim: serving ${name} on ${boundAddress()}`);
     });
+  };
+  const boundAddress = () => {
+    const a = server?.address() as AddressInfo | null | undefined;
+    return a ? hostPort(a.address, a.port) : undefined;
   };
   listen();
   return {
-    address() {
-      const a = server?.address() as AddressInfo | null | undefined;
-      return a ? hostPort(a.address, a.port) : undefined;
-    },
+    address: boundAddress,
     close() {
       closed = true;
       clearTimeout(retry);
