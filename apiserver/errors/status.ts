@@ -54,7 +54,9 @@ export function invalidObject(group: string, kind: string, name: string, errors:
   if (group) details.group = group;
   if (kind) details.kind = kind;
   details.causes = errors.map((e) => ({ reason: e.type, message: errorBody(e), field: e.field }));
-  return failure(422, 'Invalid', `${kind} "${name}" is invalid: ${aggregateMessage(errors)}`, details);
+  // GroupKind.String(): `Kind.group`, or the bare kind in the core group.
+  const qualifiedKind = group ? `${kind}.${group}` : kind;
+  return failure(422, 'Invalid', `${qualifiedKind} "${name}" is invalid: ${aggregateMessage(errors)}`, details);
 }
 
 export const internalError = (message: string) =>

@@ -5,6 +5,8 @@ import { badRequest, methodNotSupported, notFound } from '../errors/status.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
+import { dryRunOf, type OptionsKind } from './dry-run.js';
+import { isObject, parseJSON, type JsonValue } from '../patch/json-value.js';
 import { parsePatch, patchedObject, patchType } from './patch.js';
 import { rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
@@ -71,8 +73,10 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       sendJSON(res, code, body, { ...headers, 'Content-Type': contentType });
     };
     const store = this.storeFor(info);
-    const dryRun = query.getAll('dryRun').includes('All');
     const method = req.method ?? 'GET';
+    // DELETE reads its options from the body when there is one, so it validates dryRun itself.
+    const optionsKind = WRITE_OPTIONS[method];
+    const dryRun = optionsKind ? dryRunOf(query.getAll('dryRun'), optionsKind) : false;
 
     if (method === 'GET') {
       const view = rendering(this.served.kind, req.headers.accept, query);
@@ -146,8 +150,8 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     }
     if (method === 'DELETE') {
       if (info.subresource) throw methodNotSupported(resource, 'delete');
-      const options = await this.deleteOptions(req);
-      const deleted = await store.delete(namespace, name, { dryRun: dryRun || options.dryRun, preconditions: options.preconditions });
+      const options = await this.deleteOptions(req, query);
+      const deleted = await store.delete(namespace, name, { dryRun: options.dryRun, preconditions: options.preconditions });
       if (this.served.kind.returnDeletedObject) return send(200, deleted);
       const success: Status = {
         kind: 'Status',
@@ -203,19 +207,35 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     return decoded.obj;
   }
 
-  /** metav1.DeleteOptions from the body, if any; only preconditions and dryRun matter here. */
-  private async deleteOptions(req: IncomingMessage): Promise<{ dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } }> {
+  /**
+   * metav1.DeleteOptions: from the body if there is one (the query is then ignored, as upstream),
+   * else from the query; only preconditions and dryRun matter here.
+   */
+  private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<{ dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } }> {
     const body = await readBody(req);
-    if (body.length === 0) return { dryRun: false };
-    let parsed: { dryRun?: string[]; preconditions?: { uid?: string; resourceVersion?: string } } | null;
+    if (body.length === 0) return { dryRun: dryRunOf(query.getAll('dryRun'), 'DeleteOptions') };
+    let parsed: JsonValue;
     try {
-      parsed = JSON.parse(body.toString('utf8'));
+      parsed = parseJSON(body.toString('utf8'));
     } catch {
       throw badRequest('the body of the request was in an unknown format');
     }
-    return { dryRun: !!parsed?.dryRun?.includes?.('All'), preconditions: parsed?.preconditions ?? undefined };
+    const options = isObject(parsed) ? parsed : {};
+    const dryRun = options.dryRun ?? [];
+    if (!Array.isArray(dryRun) || !dryRun.every((v) => typeof v === 'string')) {
+      throw badRequest('json: cannot unmarshal into Go struct field DeleteOptions.dryRun of type []string');
+    }
+    const preconditions = isObject(options.preconditions) ? (options.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
+    return { dryRun: dryRunOf(dryRun as string[], 'DeleteOptions'), preconditions };
   }
 }
+
+/** The options kind each write verb validates its query with. */
+const WRITE_OPTIONS: Readonly<Record<string, OptionsKind>> = Object.assign(Object.create(null) as Record<string, OptionsKind>, {
+  POST: 'CreateOptions',
+  PUT: 'UpdateOptions',
+  PATCH: 'PatchOptions',
+});
 
 function isWatch(query: URLSearchParams): boolean {
   const w = query.get('watch');
