@@ -14,7 +14,8 @@ export function parseAccept(header: string | undefined): MediaRange[] {
     if (!mime) continue;
     const [type, subtype] = mime.toLowerCase().split('/');
     if (!type || !subtype) continue;
-    const params: Record<string, string> = {};
+    // Header parameters are request data: a prototype-less map keeps any name as a plain key.
+    const params = Object.create(null) as Record<string, string>;
     let q = 1;
     for (const p of rawParams) {
       const eq = p.indexOf('=');

@@ -3,6 +3,7 @@ import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, unsupportedMediaType } from '../errors/status.js';
 import { strictDecodingMessage, strictFieldErrors, unknownFields } from '../openapi/strict-fields.js';
 import { checkTypes } from '../openapi/type-check.js';
+import { clone, JSONSyntaxError, newObject, parseJSON, type JsonValue } from '../patch/json-value.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
@@ -48,7 +49,7 @@ export function decodeBody<T extends KubeObject>(body: Buffer, contentType: stri
     unknownFields(kind, parsed, { prune: true });
   } else if (type === 'application/yaml') {
     try {
-      parsed = parseYAML(body.toString('utf8'));
+      parsed = clone(parseYAML(body.toString('utf8')) as JsonValue);
     } catch (err) {
       throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: error converting YAML to JSON: ${(err as Error).message.split('\n')[0]} (${summarize(body)})`);
     }
@@ -77,6 +78,12 @@ export function toObject<T extends KubeObject>(parsed: unknown, served: ServedSc
     throw unrecognized(info, message, body);
   }
   const obj = parsed as T & { apiVersion?: unknown; kind?: unknown };
+  for (const field of ['apiVersion', 'kind'] as const) {
+    const v = obj[field];
+    if (v !== undefined && v !== null && typeof v !== 'string') {
+      throw unrecognized(info, `couldn't get version/kind; json parse error: json: cannot unmarshal ${goJSONType(v)} into Go struct field .${field} of type string`, body);
+    }
+  }
   if ((obj.kind !== undefined && obj.kind !== info.kind) || (obj.apiVersion !== undefined && obj.apiVersion !== expected)) {
     const kind = String(obj.kind ?? info.kind);
     const version = String(obj.apiVersion ?? expected);
@@ -86,7 +93,7 @@ export function toObject<T extends KubeObject>(parsed: unknown, served: ServedSc
   if (typeError) throw badRequest(`${info.kind} in version "${info.version}" cannot be handled as a ${info.kind}: ${typeError}`);
   obj.apiVersion = expected;
   obj.kind = info.kind;
-  obj.metadata ??= {};
+  obj.metadata ??= newObject() as unknown as T['metadata'];
   return obj;
 }
 
@@ -94,9 +101,10 @@ const apiVersionOf = (info: ResourceInfo) => (info.group ? `${info.group}/${info
 
 function parseJSONBody(body: Buffer, info: ResourceInfo): unknown {
   try {
-    return JSON.parse(body.toString('utf8'));
+    return parseJSON(body.toString('utf8'));
   } catch (err) {
-    throw unrecognized(info, `couldn't get version/kind; json parse error: ${goJSONError(body, err)}`, body);
+    if (!(err instanceof JSONSyntaxError)) throw err;
+    throw unrecognized(info, `couldn't get version/kind; json parse error: ${err.message}`, body);
   }
 }
 
@@ -114,16 +122,6 @@ function summarize(body: Buffer): string {
   const head = body.subarray(0, 30);
   const more = body.length > 30 ? ' ...' : '';
   return body[0] === 0x7b ? head.toString('utf8') + more : head.toString('hex') + more;
-}
-
-/** Go's encoding/json wording for the common syntax errors. */
-function goJSONError(body: Buffer, err: unknown): string {
-  const text = body.toString('utf8');
-  const message = err instanceof Error ? err.message : '';
-  if (text.trim() === '' || /end of (JSON )?input|Unterminated/i.test(message)) return 'unexpected end of JSON input';
-  const m = /position (\d+)/.exec(message);
-  const at = m ? Number(m[1]) : text.search(/\S/);
-  return `invalid character '${text[at] ?? ''}' looking for beginning of value`;
 }
 
 function goJSONType(value: unknown): string {

@@ -2,14 +2,14 @@ import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, invalidObject, StatusError } from '../errors/status.js';
 import { invalid, required } from '../errors/field.js';
-import { goQuote, goValue } from '../errors/go-format.js';
+import { goQuote } from '../errors/go-format.js';
 import { unknownFieldPaths, unknownFields } from '../openapi/strict-fields.js';
 import { checkTypes } from '../openapi/type-check.js';
 import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
-import { isObject, PatchError, type JsonObject, type JsonValue } from '../patch/json-value.js';
+import { clone, goFormat, isObject, JSONSyntaxError, newObject, parseJSON, PatchError, stringify, type JsonObject, type JsonValue } from '../patch/json-value.js';
 import { serverSideApply } from '../patch/apply.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
@@ -41,16 +41,31 @@ export function patchType(contentType: string | undefined): PatchType {
   return type;
 }
 
-/** Parses the patch document once, before any read: a malformed patch is a 400 either way. */
-export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams): JsonValue {
+/**
+ * Parses the patch document once, before any read: a malformed patch is a 400 either way. The
+ * wording is upstream's per patch type: JSON and merge patches are decoded first by the strict
+ * decoder under Warn and Strict ("error decoding patch: ..."), else by the json-patch library
+ * (its bare error, or "Invalid JSON Patch" for a merge patch); strategic merge patches give the
+ * decoder's bare error; apply patches "error decoding YAML: ...".
+ */
+export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams, validation: FieldValidation): JsonValue {
   if (type === 'apply' && !query.get('fieldManager')) {
     throw invalidObject('meta.k8s.io', 'PatchOptions', '', [required('fieldManager', 'is required for apply patch')]);
   }
   const text = body.toString('utf8');
+  if (type === 'apply') {
+    try {
+      return clone(parseYAML(text) as JsonValue);
+    } catch (err) {
+      throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
+    }
+  }
   try {
-    return (type === 'apply' ? parseYAML(text) : JSON.parse(text)) as JsonValue;
+    return parseJSON(text);
   } catch (err) {
-    throw badRequest(`error decoding patch: ${(err as Error).message.split('\n')[0]}`);
+    if (!(err instanceof JSONSyntaxError)) throw err;
+    if (validation !== 'Ignore' && type !== 'strategic') throw badRequest(`error decoding patch: ${err.message}`);
+    throw badRequest(type === 'merge' ? 'Invalid JSON Patch' : err.message);
   }
 }
 
@@ -102,7 +117,7 @@ export function patchedObject<T extends KubeObject>(
   }
   const patched = applyPatch(type, patch, current, served, manager);
   // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
-  const shown = () => goQuote(type === 'json' || type === 'merge' ? JSON.stringify(patched) : goValue(patch));
+  const shown = () => goQuote(type === 'json' || type === 'merge' ? stringify(patched) : goFormat(patch));
   const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;
   if (typeError) throw invalidObject('', '', '', [invalid('patch', shown(), typeError)]);
   const unknown = unknownFields(kind, patched);
@@ -115,7 +130,7 @@ export function patchedObject<T extends KubeObject>(
 
 /** structured-merge-diff's refusal of an applied configuration with fields the schema lacks. */
 function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: string[]): StatusError {
-  const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : {};
+  const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : newObject();
   const errors = undeclared.map((path) => `.${path}: field not declared in schema`);
   const listed = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
   const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;

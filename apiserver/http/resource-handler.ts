@@ -128,7 +128,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     if (method === 'PATCH') {
       const type = patchType(req.headers['content-type']);
       const validation = fieldValidation(query);
-      const patch = parsePatch(type, await readBody(req), query);
+      const patch = parsePatch(type, await readBody(req), query, validation);
       // The update may run several times on conflicts; the warnings of the last run count.
       let patchWarnings: string[] = [];
       const result = await store.update(

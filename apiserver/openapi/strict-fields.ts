@@ -1,4 +1,5 @@
 import { goQuote } from '../errors/go-format.js';
+import { own } from '../patch/json-value.js';
 import { COMPONENTS, KIND_COMPONENTS, type Prop, type ServedKind } from './schemas.js';
 
 /**
@@ -27,7 +28,8 @@ function nodeOf(prop: Prop): Node {
 function child(node: Node, key: string): Node | undefined {
   if (node.k === 'map') return LEAF;
   if (node.k !== 'struct') return LEAF;
-  const prop = COMPONENTS[node.name]?.props?.[key];
+  // An own-property lookup: `constructor` or `__proto__` is an unknown field like any other.
+  const prop = own(COMPONENTS[node.name]?.props, key);
   return prop ? nodeOf(prop) : undefined;
 }
 
@@ -113,13 +115,32 @@ class Scanner {
   value(node: Node | undefined, path: string): void {
     this.ws();
     const c = this.s[this.pos];
-    if (c === '{') this.object(node, path);
-    else if (c === '[') this.array(node, path);
+    // Only the schema's structs, maps and lists are walked (so recursion ends with the schema);
+    // any other container holds no field errors and is skipped without recursion.
+    if (c === '{' && node && (node.k === 'struct' || node.k === 'map')) this.object(node, path);
+    else if (c === '[' && node?.k === 'list') this.array(node, path);
+    else if (c === '{' || c === '[') this.skip();
     else if (c === '"') this.string();
     else this.literal();
   }
 
-  private object(node: Node | undefined, path: string): void {
+  /** Skips one object or array, counting brackets outside strings. */
+  private skip(): void {
+    let depth = 0;
+    do {
+      const c = this.s[this.pos];
+      if (c === undefined) throw new SyntaxError('unexpected end');
+      if (c === '"') {
+        this.string();
+        continue;
+      }
+      if (c === '{' || c === '[') depth++;
+      else if (c === '}' || c === ']') depth--;
+      this.pos++;
+    } while (depth > 0);
+  }
+
+  private object(node: Node, path: string): void {
     this.pos++;
     const keys = new Set<string>();
     this.ws();
@@ -132,13 +153,10 @@ class Scanner {
       const key = this.string();
       this.ws();
       this.expect(':');
-      let next: Node | undefined;
-      if (node && (node.k === 'struct' || node.k === 'map')) {
-        next = child(node, key);
-        if (!next) this.out.add('unknown', join(path, key));
-        else if (keys.has(key)) this.out.add('duplicate', join(path, key));
-        keys.add(key);
-      }
+      const next = child(node, key);
+      if (!next) this.out.add('unknown', join(path, key));
+      else if (keys.has(key)) this.out.add('duplicate', join(path, key));
+      keys.add(key);
       this.value(next, join(path, key));
       this.ws();
       if (this.s[this.pos] === ',') {
@@ -150,7 +168,7 @@ class Scanner {
     }
   }
 
-  private array(node: Node | undefined, path: string): void {
+  private array(node: Node & { k: 'list' }, path: string): void {
     this.pos++;
     this.ws();
     if (this.s[this.pos] === ']') {
@@ -158,7 +176,7 @@ class Scanner {
       return;
     }
     for (let i = 0; ; i++) {
-      this.value(node?.k === 'list' ? node.items : undefined, `${path}[${i}]`);
+      this.value(node.items, `${path}[${i}]`);
       this.ws();
       if (this.s[this.pos] === ',') {
         this.pos++;

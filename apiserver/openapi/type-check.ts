@@ -1,3 +1,4 @@
+import { own } from '../patch/json-value.js';
 import { COMPONENTS, INT_OR_STRING, KIND_COMPONENTS, META, type Prop, type ServedKind } from './schemas.js';
 
 /**
@@ -48,7 +49,7 @@ function checkStruct(ref: string, obj: Record<string, unknown>, path: string): s
       delete obj[key];
       continue;
     }
-    const prop = def.props[key];
+    const prop = own(def.props, key);
     if (!prop) continue;
     const fieldPath = path ? `${path}.${key}` : key;
     const err = checkValue(prop, value, `${structName}.${fieldPath}`, fieldPath);

@@ -1,5 +1,5 @@
 import { COMPONENTS, KIND_COMPONENTS, type Prop, type ServedKind } from '../openapi/schemas.js';
-import { clone, deepEqual, isObject, type JsonObject, type JsonValue } from './json-value.js';
+import { clone, deepEqual, has, isObject, newObject, own, parseJSON, stringify, type JsonObject, type JsonValue } from './json-value.js';
 
 /**
  * Server-side apply, reduced to what clients notice: the applied configuration is merged into the
@@ -57,17 +57,17 @@ function nodeOf(prop: Prop): Node {
 
 /** The path element of a list-map item: its key fields, defaulted, as sorted JSON. */
 function itemKey(item: JsonValue, keys: string[]): string {
-  const o = isObject(item) ? item : {};
-  return `k:${JSON.stringify(Object.fromEntries(keys.map((k) => [k, o[k] ?? KEY_DEFAULTS[k] ?? null])))}`;
+  const o = isObject(item) ? item : newObject();
+  return `k:${stringify(Object.fromEntries(keys.map((k) => [k, own(o, k) ?? own(KEY_DEFAULTS, k) ?? null])) as JsonObject)}`;
 }
 
 function fieldsOf(node: Node, value: JsonValue): FieldSet {
   switch (node.k) {
     case 'struct': {
-      const out: FieldSet = {};
+      const out = newObject() as unknown as FieldSet;
       if (!isObject(value)) return out;
       for (const [key, v] of Object.entries(value)) {
-        const prop = node.props[key];
+        const prop = own(node.props, key);
         if (prop) out[`f:${key}`] = fieldsOf(nodeOf(prop), v);
       }
       return out;
@@ -77,7 +77,7 @@ function fieldsOf(node: Node, value: JsonValue): FieldSet {
     case 'listMap': {
       if (!Array.isArray(value)) return {};
       // Upstream marks list-map items, not the list itself, with ".".
-      const out: FieldSet = {};
+      const out = newObject() as unknown as FieldSet;
       for (const item of value) out[itemKey(item, node.keys)] = { '.': {}, ...fieldsOf(node.item, item) };
       return out;
     }
@@ -91,9 +91,9 @@ function fieldsOf(node: Node, value: JsonValue): FieldSet {
 /** What an applied configuration sets, as a FieldsV1 set; the fields the server keeps are left out. */
 export function appliedFields(kind: ServedKind, applied: JsonObject): FieldSet {
   const top = COMPONENTS[KIND_COMPONENTS[kind]]!.props!;
-  const out: FieldSet = {};
+  const out = newObject() as unknown as FieldSet;
   for (const [key, v] of Object.entries(applied)) {
-    const prop = top[key];
+    const prop = own(top, key);
     if (!prop || RESET_FIELDS.has(key)) continue;
     if (key === 'metadata') {
       const meta = fieldsOf(nodeOf(prop), v);
@@ -109,8 +109,8 @@ export function appliedFields(kind: ServedKind, applied: JsonObject): FieldSet {
 function union(a: FieldSet | undefined, b: FieldSet | undefined): FieldSet | undefined {
   if (!a) return b;
   if (!b) return a;
-  const out: FieldSet = { ...a };
-  for (const [k, v] of Object.entries(b)) out[k] = union(out[k], v)!;
+  const out = Object.assign(newObject(), a) as unknown as FieldSet;
+  for (const [k, v] of Object.entries(b)) out[k] = union(own(out, k), v)!;
   return out;
 }
 
@@ -118,17 +118,28 @@ function union(a: FieldSet | undefined, b: FieldSet | undefined): FieldSet | und
 function locate(value: JsonValue, element: string): { get(): JsonValue; remove(): void } | undefined {
   if (element.startsWith('f:') && isObject(value)) {
     const name = element.slice(2);
-    if (!(name in value)) return undefined;
+    if (!has(value, name)) return undefined;
     return { get: () => value[name]!, remove: () => delete value[name] };
   }
   if (!Array.isArray(value)) return undefined;
   let index = -1;
+  // Path elements come from stored managedFields, which a client may have written: text that
+  // is no JSON names no item.
+  const parsed = (text: string): JsonValue | undefined => {
+    try {
+      return parseJSON(text);
+    } catch {
+      return undefined;
+    }
+  };
   if (element.startsWith('k:')) {
-    const want = JSON.parse(element.slice(2)) as JsonObject;
+    const want = parsed(element.slice(2));
+    if (!isObject(want)) return undefined;
     const keys = Object.keys(want);
-    index = value.findIndex((item) => itemKey(item, keys) === `k:${JSON.stringify(want)}`);
+    index = value.findIndex((item) => itemKey(item, keys) === `k:${stringify(want)}`);
   } else if (element.startsWith('v:')) {
-    const want = JSON.parse(element.slice(2)) as JsonValue;
+    const want = parsed(element.slice(2));
+    if (want === undefined) return undefined;
     index = value.findIndex((item) => deepEqual(item, want));
   }
   if (index < 0) return undefined;
@@ -141,7 +152,7 @@ function removeStale(live: JsonValue, stale: FieldSet, keep: FieldSet | undefine
     if (element === '.') continue;
     const found = locate(live, element);
     if (!found) continue;
-    const kept = keep?.[element];
+    const kept = keep && own(keep, element);
     if (!kept) found.remove();
     else removeStale(found.get(), below, kept);
   }
@@ -154,13 +165,13 @@ function merge(node: Node, live: JsonValue | undefined, applied: JsonValue): Jso
       if (!isObject(live) || !isObject(applied)) return clone(applied);
       const out = clone(live);
       for (const [key, v] of Object.entries(applied)) {
-        const prop = node.props[key];
+        const prop = own(node.props, key);
         out[key] = prop ? merge(nodeOf(prop), out[key], v) : clone(v);
       }
       return out;
     }
     case 'map':
-      return isObject(live) && isObject(applied) ? { ...clone(live), ...clone(applied) } : clone(applied);
+      return isObject(live) && isObject(applied) ? Object.assign(newObject(), clone(live), clone(applied)) : clone(applied);
     case 'listMap': {
       if (!Array.isArray(live) || !Array.isArray(applied)) return clone(applied);
       const out = clone(live);
@@ -187,7 +198,7 @@ export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, 
   const fields = appliedFields(kind, applied);
   const entries = ((isObject(live?.metadata) ? live.metadata.managedFields : undefined) ?? []) as ManagedFieldsEntry[];
   const isMine = (e: ManagedFieldsEntry) => e.manager === manager && e.operation === 'Apply' && !e.subresource;
-  const base: JsonObject = live ? clone(live) : {};
+  const base: JsonObject = live ? clone(live) : newObject();
   const previous = entries.find(isMine)?.fieldsV1;
   if (previous) {
     const others = entries.filter((e) => !isMine(e) && e.operation === 'Apply').reduce<FieldSet | undefined>((acc, e) => union(acc, e.fieldsV1), undefined);
@@ -195,7 +206,7 @@ export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, 
   }
   const top: Node = { k: 'struct', props: COMPONENTS[KIND_COMPONENTS[kind]]!.props! };
   const merged = merge(top, base, applied) as JsonObject;
-  const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = {})) as JsonObject;
+  const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = newObject())) as JsonObject;
   const entry: ManagedFieldsEntry = { manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: fields };
   const mine = entries.findIndex(isMine);
   const next = [...entries];

@@ -1,4 +1,4 @@
-import { clone, deepEqual, isObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
+import { clone, deepEqual, has, isObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
 
 /** Upstream caps a JSON patch at this many operations (413 beyond it). */
 export const MAX_JSON_PATCH_OPERATIONS = 10000;
@@ -48,7 +48,7 @@ function applyOne(doc: { root: JsonValue }, op: JsonObject): void {
       const path = pathOf(op, 'path', 'replace operation failed to decode path');
       const at = locate(doc.root, path);
       if (!at) throw unprocessable(`replace operation does not apply: doc is missing path: ${path}: missing value`);
-      if (isObject(at.con) && !(at.key in at.con)) {
+      if (isObject(at.con) && !has(at.con, at.key)) {
         throw unprocessable(`replace operation does not apply: doc is missing key: ${path}: missing value`);
       }
       wrap(() => replace(at.con, at.key, valueOf(op)), `error in remove for path: '${path}'`);
@@ -87,7 +87,7 @@ function applyOne(doc: { root: JsonValue }, op: JsonObject): void {
       } catch {
         actual = undefined;
       }
-      const expected = 'value' in op ? op.value : undefined;
+      const expected = has(op, 'value') ? op.value : undefined;
       const bothAbsent = (actual === undefined || actual === null) && (expected === undefined || expected === null);
       if (!bothAbsent && !deepEqual(actual, expected)) throw unprocessable(`testing value ${path} failed: test failed`);
       return;
@@ -107,7 +107,7 @@ function pathOf(op: JsonObject, field: 'path' | 'from', context: string): string
 }
 
 function valueOf(op: JsonObject): JsonValue {
-  return 'value' in op ? clone(op.value!) : null;
+  return has(op, 'value') ? clone(op.value!) : null;
 }
 
 /** The container holding the last path segment, and that segment (RFC 6901 unescaped). */
@@ -121,7 +121,7 @@ function locate(root: JsonValue, path: string): { con: Container; key: string } 
       const i = Number(key);
       cur = /^\d+$/.test(key) && i < cur.length ? cur[i] : undefined;
     } else if (isObject(cur)) {
-      cur = cur[key];
+      cur = has(cur, key) ? cur[key] : undefined;
     } else {
       return undefined;
     }
@@ -145,7 +145,7 @@ function index(key: string, len: number, allowEnd: boolean): number {
 
 function get(con: Container, key: string): JsonValue {
   if (Array.isArray(con)) return con[index(key, con.length, false)]!;
-  if (!(key in con)) throw unprocessable(`Unable to get nonexistent key: ${key}: missing value`);
+  if (!has(con, key)) throw unprocessable(`Unable to get nonexistent key: ${key}: missing value`);
   return con[key]!;
 }
 
@@ -162,7 +162,7 @@ function remove(con: Container, key: string): void {
   if (Array.isArray(con)) {
     con.splice(index(key, con.length, false), 1);
   } else {
-    if (!(key in con)) throw unprocessable(`Unable to remove nonexistent key: ${key}: missing value`);
+    if (!has(con, key)) throw unprocessable(`Unable to remove nonexistent key: ${key}: missing value`);
     delete con[key];
   }
 }

@@ -1,3 +1,5 @@
+import { goValue } from '../errors/go-format.js';
+
 export type JsonValue = null | boolean | number | string | JsonValue[] | JsonObject;
 export interface JsonObject {
   [key: string]: JsonValue;
@@ -372,7 +374,7 @@ export function goType(v: JsonValue | undefined): string {
 export function goFormat(v: JsonValue | undefined): string {
   if (v === undefined) return '<nil>';
   return render(v, {
-    scalar: (x) => (x === null ? '<nil>' : String(x)),
+    scalar: (x) => goValue(x),
     array: ['[', ' ', ']'],
     object: ['map[', ' ', ']'],
     entry: (k) => `${k}:`,

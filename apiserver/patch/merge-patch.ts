@@ -1,4 +1,4 @@
-import { clone, isObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
+import { clone, isObject, newObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
 
 /**
  * RFC 7386 JSON merge patch (application/merge-patch+json), as the apiserver applies it:
@@ -9,7 +9,7 @@ export function applyMergePatch(original: JsonValue, patch: JsonValue): JsonValu
   // A patch that is not an object replaces the document; only an array can (upstream's merge code).
   if (Array.isArray(patch)) return prune(clone(patch));
   if (!isObject(patch)) throw new PatchError(400, 'Invalid JSON Patch');
-  const doc = isObject(original) ? clone(original) : {};
+  const doc = isObject(original) ? clone(original) : newObject();
   mergeInto(doc, patch);
   return doc;
 }
@@ -26,12 +26,20 @@ function mergeInto(doc: JsonObject, patch: JsonObject): void {
   }
 }
 
+/** Drops nulls from objects and arrays at every depth, in place and without recursion. */
 function prune(v: JsonValue): JsonValue {
-  if (Array.isArray(v)) return v.filter((x) => x !== null).map(prune);
-  if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === null) delete v[k];
-      else v[k] = prune(x);
+  const work: JsonValue[] = [v];
+  for (let x = work.pop(); x !== undefined; x = work.pop()) {
+    if (Array.isArray(x)) {
+      let kept = 0;
+      for (const item of x) if (item !== null) x[kept++] = item;
+      x.length = kept;
+      for (const item of x) if (typeof item === 'object') work.push(item);
+    } else if (isObject(x)) {
+      for (const [k, item] of Object.entries(x)) {
+        if (item === null) delete x[k];
+        else if (typeof item === 'object') work.push(item);
+      }
     }
   }
   return v;

@@ -1,4 +1,4 @@
-import { clone, goFormat, goType, isObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
+import { clone, goFormat, goType, has, isObject, newObject, own, PatchError, type JsonObject, type JsonValue } from './json-value.js';
 import { OPAQUE, type PatchSchema } from './strategic-schema.js';
 
 const DIRECTIVE = '$patch';
@@ -24,12 +24,12 @@ const noMergeKey = (m: JsonObject, key: string) => internal(`map: ${goFormat(m)}
  */
 export function applyStrategicMergePatch(original: JsonValue, patch: JsonValue, schema: PatchSchema): JsonObject {
   // A JSON null decodes to an empty patch map upstream.
-  if (patch === null) return isObject(original) ? clone(original) : {};
+  if (patch === null) return isObject(original) ? clone(original) : newObject();
   if (!isObject(patch)) {
     const kind = Array.isArray(patch) ? 'array' : typeof patch;
     throw new PatchError(400, `json: cannot unmarshal ${kind} into Go value of type map[string]interface {}`);
   }
-  return mergeMap(isObject(original) ? clone(original) : {}, clone(patch), schema);
+  return mergeMap(isObject(original) ? clone(original) : newObject(), clone(patch), schema);
 }
 
 interface Lookup {
@@ -39,7 +39,7 @@ interface Lookup {
 }
 
 function lookup(schema: PatchSchema, key: string): Lookup {
-  const meta = schema.fields[key];
+  const meta = own(schema.fields, key);
   return { schema: meta?.schema ?? OPAQUE, strategy: otherStrategy(meta?.strategies ?? []), mergeKey: meta?.mergeKey ?? '' };
 }
 
@@ -52,13 +52,13 @@ function otherStrategy(strategies: readonly string[]): string {
 }
 
 function mergeMap(original: JsonObject, patch: JsonObject, schema: PatchSchema): JsonObject {
-  if (DIRECTIVE in patch) {
+  if (has(patch, DIRECTIVE)) {
     const directive = patch[DIRECTIVE];
     if (directive === 'replace') {
       delete patch[DIRECTIVE];
       return patch;
     }
-    if (directive === 'delete') return {};
+    if (directive === 'delete') return newObject();
     throw internal(`unknown patch type: ${goFormat(directive)} in map: ${goFormat(patch)}`);
   }
   applyRetainKeys(original, patch);
@@ -75,7 +75,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: PatchSchema):
       delete original[key];
       continue;
     }
-    if (!(key in original) || goType(original[key]) !== goType(patchV)) {
+    if (!has(original, key) || goType(original[key]) !== goType(patchV)) {
       if (!isDeleteList) setWithoutDirectives(original, key, patchV);
       continue;
     }
@@ -111,7 +111,7 @@ function extractKey(key: string, prefix: string): string {
 
 /** `$retainKeys: [...]`: drop original keys not listed; every key the patch sets must be listed. */
 function applyRetainKeys(original: JsonObject, patch: JsonObject): void {
-  if (!(RETAIN_KEYS in patch)) return;
+  if (!has(patch, RETAIN_KEYS)) return;
   const list = patch[RETAIN_KEYS];
   delete patch[RETAIN_KEYS];
   if (!Array.isArray(list)) throw badRetainKeys();
@@ -132,8 +132,8 @@ function applySetElementOrder(original: JsonObject, patch: JsonObject, schema: P
     if (!Array.isArray(order)) throw badArgType('[]interface {}', order);
     const key = extractKey(directiveKey, SET_ELEMENT_ORDER);
 
-    const foundOriginal = key in original;
-    const foundPatch = key in patch;
+    const foundOriginal = has(original, key);
+    const foundPatch = has(patch, key);
     const originalList = foundOriginal ? asList(original[key]) : [];
     const patchList = foundPatch ? asList(patch[key]) : [];
     const meta = lookup(schema, key);
@@ -164,7 +164,7 @@ function validateSetElementOrder(patchList: JsonValue[], order: JsonValue[], mer
   let p = 0;
   let o = 0;
   while (p < items.length && o < order.length) {
-    if (isObject(items[p]) && DIRECTIVE in (items[p] as JsonObject)) {
+    if (isObject(items[p]) && has(items[p] as JsonObject, DIRECTIVE)) {
       p++;
       continue;
     }
@@ -180,8 +180,8 @@ function sameByKey(left: JsonValue, right: JsonValue, mergeKey: string): boolean
   if (!mergeKey) return left === right;
   if (!isObject(left)) throw badArgType('map[string]interface {}', left);
   if (!isObject(right)) throw badArgType('map[string]interface {}', right);
-  if (!(mergeKey in left)) throw noMergeKey(left, mergeKey);
-  if (!(mergeKey in right)) throw noMergeKey(right, mergeKey);
+  if (!has(left, mergeKey)) throw noMergeKey(left, mergeKey);
+  if (!has(right, mergeKey)) throw noMergeKey(right, mergeKey);
   return left[mergeKey] === right[mergeKey];
 }
 
@@ -233,14 +233,14 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
   let replace = false;
   for (const v of patch) {
     const item = v as JsonObject;
-    if (!(DIRECTIVE in item)) {
+    if (!has(item, DIRECTIVE)) {
       plain.push(v);
       continue;
     }
     switch (item[DIRECTIVE]) {
       case 'delete':
-        if (!(mergeKey in item)) throw noMergeKey(item, mergeKey);
-        original = original.filter((o) => !(isObject(o) && mergeKey in o && o[mergeKey] === item[mergeKey]));
+        if (!has(item, mergeKey)) throw noMergeKey(item, mergeKey);
+        original = original.filter((o) => !(isObject(o) && has(o, mergeKey) && o[mergeKey] === item[mergeKey]));
         break;
       case 'replace':
         replace = true;
@@ -257,7 +257,7 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
 function mergeByKey(original: JsonValue[], patch: JsonValue[], mergeKey: string, schema: PatchSchema): JsonValue[] {
   for (const v of patch) {
     const item = v as JsonObject;
-    if (!(mergeKey in item)) throw noMergeKey(item, mergeKey);
+    if (!has(item, mergeKey)) throw noMergeKey(item, mergeKey);
     const at = findByKey(original, mergeKey, item[mergeKey]!);
     if (at >= 0) original[at] = mergeMap(original[at] as JsonObject, item, schema);
     else original.push(v);
@@ -269,7 +269,7 @@ function findByKey(list: JsonValue[], mergeKey: string, value: JsonValue): numbe
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
     if (!isObject(item)) throw internal(`value for key ${i} is not a map`);
-    if (mergeKey in item && item[mergeKey] === value) return i;
+    if (has(item, mergeKey) && item[mergeKey] === value) return i;
   }
   return -1;
 }
@@ -284,7 +284,7 @@ function partition(items: JsonValue[], by: JsonValue[], mergeKey: string): [Json
       found = by.includes(v);
     } else {
       if (!isObject(v)) throw badArgType('map[string]interface {}', v);
-      if (!(mergeKey in v)) throw noMergeKey(v, mergeKey);
+      if (!has(v, mergeKey)) throw noMergeKey(v, mergeKey);
       found = findByKey(by, mergeKey, v[mergeKey]!) >= 0;
     }
     (found ? present : rest).push(v);
@@ -329,7 +329,7 @@ function sortByOrder(items: JsonValue[], order: JsonValue[], mergeKey: string, k
     for (const list of [items, order]) {
       for (const v of list) {
         if (!isObject(v)) throw badArgType('map[string]interface {}', v);
-        if (!(mergeKey in v)) throw noMergeKey(v, mergeKey);
+        if (!has(v, mergeKey)) throw noMergeKey(v, mergeKey);
       }
     }
     [toSort, deletes] = splitDeletes(items);
@@ -380,33 +380,41 @@ function dedupeScalars(s: JsonValue[]): JsonValue[] {
   return s;
 }
 
-/** Drops values that carry a `$patch` directive; returns [value, keep]. */
+/**
+ * Drops values that carry a `$patch` directive; returns [value, keep]. In place and without
+ * recursion: a patch value may nest thousands deep.
+ */
 function removeDirectives(v: JsonValue): [JsonValue, boolean] {
-  if (Array.isArray(v)) {
-    const out: JsonValue[] = [];
-    for (const x of v) {
-      const [nv, keep] = removeDirectives(x);
-      if (keep) out.push(nv);
-    }
-    return [out, true];
-  }
-  if (isObject(v)) {
-    if (DIRECTIVE in v) return [null, false];
-    for (const [k, x] of Object.entries(v)) {
-      const [nv, keep] = removeDirectives(x);
-      if (keep) v[k] = nv;
-      else delete v[k];
+  if (isObject(v) && has(v, DIRECTIVE)) return [null, false];
+  const work: JsonValue[] = [v];
+  for (let x = work.pop(); x !== undefined; x = work.pop()) {
+    const dropped = (item: JsonValue) => isObject(item) && has(item, DIRECTIVE);
+    if (Array.isArray(x)) {
+      let kept = 0;
+      for (const item of x) if (!dropped(item)) x[kept++] = item;
+      x.length = kept;
+      for (const item of x) if (typeof item === 'object') work.push(item);
+    } else if (isObject(x)) {
+      for (const [k, item] of Object.entries(x)) {
+        if (dropped(item)) delete x[k];
+        else if (typeof item === 'object') work.push(item);
+      }
     }
   }
   return [v, true];
 }
 
+/** Deletes null values of objects at every depth (list items stay), without recursion. */
 function discardNulls(v: JsonValue): void {
-  if (Array.isArray(v)) v.forEach(discardNulls);
-  else if (isObject(v)) {
-    for (const [k, x] of Object.entries(v)) {
-      if (x === null) delete v[k];
-      else discardNulls(x);
+  const work: JsonValue[] = [v];
+  for (let x = work.pop(); x !== undefined; x = work.pop()) {
+    if (Array.isArray(x)) {
+      for (const item of x) if (typeof item === 'object' && item !== null) work.push(item);
+    } else if (isObject(x)) {
+      for (const [k, item] of Object.entries(x)) {
+        if (item === null) delete x[k];
+        else if (typeof item === 'object') work.push(item);
+      }
     }
   }
 }

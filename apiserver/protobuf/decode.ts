@@ -1,3 +1,4 @@
+import { newObject } from '../patch/json-value.js';
 import { TOP_LEVEL, type FieldSpec, type MessageSpec } from './messages.js';
 import { ProtobufDecodeError, WIRE_BYTES, WIRE_VARINT, WireReader } from './wire.js';
 
@@ -96,7 +97,8 @@ export function decodeMessage(spec: MessageSpec, r: WireReader): Record<string, 
       list.push(value);
       seen.set(f.json, list);
     } else if (f.kind === 'stringMap') {
-      const m = (seen.get(f.json) as Record<string, string> | undefined) ?? {};
+      // Map keys are request data: a prototype-less map keeps `__proto__` as an ordinary key.
+      const m = (seen.get(f.json) as Record<string, string> | undefined) ?? (newObject() as Record<string, string>);
       const [k, v] = value as [string, string];
       m[k] = v;
       seen.set(f.json, m);

@@ -1,4 +1,5 @@
 import { SelectorError } from './label-selector.js';
+import { own } from '../patch/json-value.js';
 
 export interface FieldRequirement {
   field: string;
@@ -131,7 +132,7 @@ function unescapeValue(s: string): string {
 }
 
 export function matchesFields(selector: FieldSelector, fields: Readonly<Record<string, string>>): boolean {
-  return selector.every((r) => ((fields[r.field] ?? '') === r.value) === (r.operator === '='));
+  return selector.every((r) => ((own(fields, r.field) ?? '') === r.value) === (r.operator === '='));
 }
 
 /** The value a selector pins `field` to, if it is exactly `field=value` (used for single-object watches). */

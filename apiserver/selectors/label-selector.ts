@@ -2,6 +2,7 @@ import { aggregateMessage, invalid, type FieldError } from '../errors/field.js';
 import { goQuote, goStringSlice } from '../errors/go-format.js';
 import { isValidLabelValue } from '../validation/labels.js';
 import { isQualifiedName } from '../validation/qualified-name.js';
+import { own } from '../patch/json-value.js';
 
 /** A selector string the server cannot parse; answered as 400 BadRequest with this message. */
 export class SelectorError extends Error {
@@ -41,7 +42,7 @@ function lex(s: string): { tok: Token; lit: string }[] {
       let last: { tok: Token; lit: string } | undefined;
       while (pos < s.length && SPECIAL.has(s[pos]!)) {
         buf += s[pos];
-        const t = KEYWORDS[buf];
+        const t = own(KEYWORDS, buf);
         if (t) last = { tok: t, lit: buf };
         else if (last) break;
         pos++;
@@ -51,7 +52,8 @@ function lex(s: string): { tok: Token; lit: string }[] {
     }
     let buf = '';
     while (pos < s.length && !SPECIAL.has(s[pos]!) && !WHITESPACE.has(s[pos]!)) buf += s[pos++];
-    out.push({ tok: KEYWORDS[buf] ?? 'id', lit: buf });
+    // Own lookups: a label key such as `constructor` is an identifier, not an inherited member.
+    out.push({ tok: own(KEYWORDS, buf) ?? 'id', lit: buf });
   }
 }
 
