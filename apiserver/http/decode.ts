@@ -1,9 +1,9 @@
-import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, unsupportedMediaType } from '../errors/status.js';
 import { strictDecodingMessage, strictFieldErrors, unknownFields } from '../openapi/strict-fields.js';
 import { checkTypes } from '../openapi/type-check.js';
-import { clone, JSONSyntaxError, newObject, parseJSON, type JsonValue } from '../patch/json-value.js';
+import { JSONSyntaxError, newObject, parseJSON } from '../patch/json-value.js';
+import { parseYAMLValue } from '../patch/yaml-value.js';
 import { decodeProtobufObject, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
@@ -49,7 +49,7 @@ export function decodeBody<T extends KubeObject>(body: Buffer, contentType: stri
     unknownFields(kind, parsed, { prune: true });
   } else if (type === 'application/yaml') {
     try {
-      parsed = clone(parseYAML(body.toString('utf8')) as JsonValue);
+      parsed = parseYAMLValue(body.toString('utf8'));
     } catch (err) {
       throw badRequest(`the object provided is unrecognized (must be of type ${info.kind}): couldn't get version/kind; json parse error: error converting YAML to JSON: ${(err as Error).message.split('\n')[0]} (${summarize(body)})`);
     }

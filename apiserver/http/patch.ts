@@ -1,4 +1,3 @@
-import { parse as parseYAML } from 'yaml';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { badRequest, invalidObject, StatusError } from '../errors/status.js';
 import { invalid, required } from '../errors/field.js';
@@ -9,7 +8,8 @@ import { applyJSONPatch } from '../patch/json-patch.js';
 import { applyMergePatch } from '../patch/merge-patch.js';
 import { applyStrategicMergePatch } from '../patch/strategic-merge.js';
 import { PATCH_SCHEMAS } from '../patch/strategic-schema.js';
-import { clone, goFormat, isObject, JSONSyntaxError, newObject, parseJSON, PatchError, stringify, type JsonObject, type JsonValue } from '../patch/json-value.js';
+import { parseYAMLValue } from '../patch/yaml-value.js';
+import { goFormat, isObject, JSONSyntaxError, newObject, parseJSON, PatchError, stringify, type JsonObject, type JsonValue } from '../patch/json-value.js';
 import { serverSideApply } from '../patch/apply.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
@@ -55,7 +55,7 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
   const text = body.toString('utf8');
   if (type === 'apply') {
     try {
-      return clone(parseYAML(text) as JsonValue);
+      return parseYAMLValue(text);
     } catch (err) {
       throw badRequest(`error decoding YAML: ${(err as Error).message.split('\n')[0]}`);
     }
@@ -133,7 +133,9 @@ function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: strin
   const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : newObject();
   const errors = undeclared.map((path) => `.${path}: field not declared in schema`);
   const listed = errors.length === 1 ? errors[0] : `errors:\n  ${errors.join('\n  ')}`;
-  const message = `failed to create typed patch object (${String(meta.namespace ?? '')}/${String(meta.name ?? '')}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;
+  // Request data: a name that is no string (an object has no prototype to print it) shows as empty.
+  const text = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
+  const message = `failed to create typed patch object (${text(meta.namespace)}/${text(meta.name)}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;
   return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
 }
 

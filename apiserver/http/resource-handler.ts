@@ -6,6 +6,7 @@ import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
 import { dryRunOf, type OptionsKind } from './dry-run.js';
+import { warningHeader } from './warning.js';
 import { isObject, parseJSON, type JsonValue } from '../patch/json-value.js';
 import { parsePatch, patchedObject, patchType } from './patch.js';
 import { rendering } from './render.js';
@@ -69,7 +70,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     const headers: Record<string, string> = {};
     const warnings = this.served.kind.warning ? [this.served.kind.warning] : [];
     const send = (code: number, body: unknown, contentType = 'application/json') => {
-      if (warnings.length) headers['Warning'] = warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ');
+      if (warnings.length) headers['Warning'] = warningHeader(warnings);
       sendJSON(res, code, body, { ...headers, 'Content-Type': contentType });
     };
     const store = this.storeFor(info);
