@@ -3,9 +3,11 @@ import type { Status } from '../../shared/api/meta.js';
 import { internalError, StatusError } from '../errors/status.js';
 
 export function sendJSON(res: ServerResponse, code: number, body: unknown, headers: Record<string, string> = {}): void {
-  const text = JSON.stringify(body);
-  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers });
-  res.end(text);
+  const bytes = Buffer.from(JSON.stringify(body), 'utf8');
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': bytes.length, ...headers });
+  // A Buffer, not a string: Node then writes the headers as Latin-1 on their own; with a string
+  // body it encodes them along with it as UTF-8, which would double-encode a UTF-8 Warning.
+  res.end(bytes);
 }
 
 export function sendText(res: ServerResponse, code: number, text: string): void {
