@@ -105,7 +105,7 @@ const jsonPatch = fc
   .array(
     fc.record({
       op: fc.constantFrom('add', 'remove', 'replace', 'move', 'copy', 'test', '__proto__', 'constructor'),
-      path: fc.oneof(pointer, pointer.map((p) => `/metadata${p}`), pointer.map((p) => `/spec${p}`), fc.constantFrom('/metadata/__proto__', '/spec/ports/0/__proto__', '/spec/ports/-', '/metadata/labels/k', '/metadata/annotations', '/spec/type', '/spec/ports/0/port', '/spec/ports/0/nodePort', '/spec/clusterIP')),
+      path: fc.oneof(pointer, pointer.map((p) => `/metadata${p}`), pointer.map((p) => `/spec${p}`), pointer.map((p) => `/metadata/__proto__${p}`), fc.constantFrom('/metadata/__proto__/deletionTimestamp', '/metadata/constructor/prototype/generateName'), fc.constantFrom('/metadata/__proto__', '/spec/ports/0/__proto__', '/spec/ports/-', '/metadata/labels/k', '/metadata/annotations', '/spec/type', '/spec/ports/0/port', '/spec/ports/0/nodePort', '/spec/clusterIP')),
       from: fc.option(fc.oneof(pointer, fc.constantFrom('/metadata/labels', '/spec/ports/0', '/metadata/__proto__'))),
       value: fc.option(fc.oneof(tree, veryDeep.map((d) => (d ? d[1] : { s: null })))),
     }),
