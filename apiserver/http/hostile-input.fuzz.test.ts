@@ -113,23 +113,6 @@ const jsonPatch = fc
   )
   .map((ops) => `[${ops.map((o) => obj([['op', JSON.stringify(o.op)], ['path', JSON.stringify(o.path)], ...(o.from === null ? [] : ([['from', JSON.stringify(o.from)]] as [string, string][]))], o.value ? [['value', o.value]] : [])).join(',')}]`);
 
-/**
- * The 500s upstream itself answers to a patch: errors of strategic merge it does not classify and
- * structured-merge-diff's refusal of undeclared fields, passed through as bare Statuses (no reason).
- */
-const UPSTREAM_500 = [
-  /^failed to create typed patch object /,
-  /^unknown patch type: /,
-  /does not contain declared merge key: /,
-  /^expected a .*, but received a /,
-  /^list element types are not identical: /,
-  /^The order in patch list:/,
-  /^cannot merge lists without merge key for /,
-  /^merging lists cannot yet be specified in the patch$/,
-  /^no elements in any of the given slices$/,
-  /^value for key \d+ is not a map$/,
-];
-
 describe('apiserver: property-based fuzzing of bodies and patches (fast-check)', function () {
   this.timeout(180_000);
   let server: Awaited<ReturnType<typeof startTestApiServer>>;
@@ -140,10 +123,7 @@ describe('apiserver: property-based fuzzing of bodies and patches (fast-check)',
   const statuses: Record<string, number> = {};
 
   const expectNo5xx = (res: Answer, what: string) => {
-    if (res.status < 500) return;
-    const body = res.body as { reason?: string; message?: string };
-    const upstream = body.reason === undefined && UPSTREAM_500.some((re) => re.test(body.message ?? ''));
-    expect(upstream, `${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`).to.equal(true);
+    expect(res.status, `${what}: ${res.status} ${JSON.stringify(res.body).slice(0, 400)}`).to.be.below(500);
   };
 
   /** The process is unchanged and still creates: run after every case. */

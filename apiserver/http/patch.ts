@@ -128,7 +128,11 @@ export function patchedObject<T extends KubeObject>(
   return { obj: toObject<T>(patched, served), warnings: validation === 'Warn' ? unknown : [] };
 }
 
-/** structured-merge-diff's refusal of an applied configuration with fields the schema lacks. */
+/**
+ * structured-merge-diff's refusal of an applied configuration with fields the schema lacks, with
+ * its text. kube-apiserver 1.33 passes it on as a 500; that is a known upstream bug (kubernetes
+ * issue 139253, fixed by answering BadRequest), and no request may earn a 5xx here, so it is a 400.
+ */
 function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: string[]): StatusError {
   const meta = isObject(patch) && isObject(patch.metadata) ? patch.metadata : newObject();
   const errors = undeclared.map((path) => `.${path}: field not declared in schema`);
@@ -136,14 +140,15 @@ function typedPatchError(patch: JsonValue, info: ResourceInfo, undeclared: strin
   // Request data: a name that is no string (an object has no prototype to print it) shows as empty.
   const text = (v: JsonValue | undefined) => (typeof v === 'string' ? v : '');
   const message = `failed to create typed patch object (${text(meta.namespace)}/${text(meta.name)}; ${info.group}/${info.version}, Kind=${info.kind}): ${listed}`;
-  return new StatusError({ kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, code: 500 });
+  return badRequest(message);
 }
 
 /**
  * How upstream's patch handler answers each kind of patch failure. A patch that cannot apply is
  * NewGenericServerResponse(422): a fixed message and empty details, so the reason is lost (kubectl
  * prints "The request is invalid: the server rejected our request ..."); errors it does not
- * classify reach the client as a bare Status with the error text and no reason.
+ * classify reach kube-apiserver's clients as a bare 500 with the error text (kubernetes issue
+ * 79210); here they are that text as a 400, since the patch itself is what is wrong.
  */
 function patchStatus(err: PatchError): StatusError {
   const status = (code: number, message: string, extra: { reason?: string; details?: Record<string, never> } = {}) =>
@@ -155,7 +160,5 @@ function patchStatus(err: PatchError): StatusError {
       return status(413, `Request entity too large: ${err.message}`, { reason: 'RequestEntityTooLarge' });
     case 422:
       return status(422, 'the server rejected our request due to an error in our request', { reason: 'Invalid', details: {} });
-    case 500:
-      return status(500, err.message);
   }
 }

@@ -273,7 +273,7 @@ function quoteChar(c: string): string {
 export class PatchError extends Error {
   override name = 'PatchError';
   constructor(
-    readonly code: 400 | 413 | 422 | 500,
+    readonly code: 400 | 413 | 422,
     message: string,
   ) {
     super(message);

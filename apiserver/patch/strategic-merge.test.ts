@@ -104,18 +104,18 @@ describe('strategic merge patch', () => {
       expect(spec(out).ports).to.deep.equal([{ port: 443, protocol: 'TCP' }]);
     });
 
-    it('a port without the merge key is a 500 with upstream text', () => {
-      expectPatchError(() => smp({ spec: { ports: [{ name: 'x' }] } }), 500, 'map: map[name:x] does not contain declared merge key: port');
+    it('a port without the merge key is a 400 with upstream text', () => {
+      expectPatchError(() => smp({ spec: { ports: [{ name: 'x' }] } }), 400, 'map: map[name:x] does not contain declared merge key: port');
     });
 
     it('$patch: merge in a list is refused as upstream does', () => {
-      expectPatchError(() => smp({ spec: { ports: [{ $patch: 'merge', port: 80 }] } }), 500, 'merging lists cannot yet be specified in the patch');
+      expectPatchError(() => smp({ spec: { ports: [{ $patch: 'merge', port: 80 }] } }), 400, 'merging lists cannot yet be specified in the patch');
     });
 
     it('an order list that contradicts the patch list', () => {
       expectPatchError(
         () => smp({ spec: { '$setElementOrder/ports': [{ port: 80 }], ports: [{ port: 9100 }, { port: 80 }] } }),
-        500,
+        400,
         /^The order in patch list:\n\[map\[port:9100\] map\[port:80\]\]\n doesn't match \$setElementOrder list:\n\[map\[port:80\]\]\n$/,
       );
     });
@@ -145,7 +145,7 @@ describe('strategic merge patch', () => {
     });
 
     it('an unknown $patch value', () => {
-      expectPatchError(() => smp({ spec: { selector: { $patch: 'frobnicate' } } }), 500, 'unknown patch type: frobnicate in map: map[$patch:frobnicate]');
+      expectPatchError(() => smp({ spec: { selector: { $patch: 'frobnicate' } } }), 400, 'unknown patch type: frobnicate in map: map[$patch:frobnicate]');
     });
 
     it('$retainKeys clears unlisted keys', () => {

@@ -11,9 +11,10 @@ const badPrimitiveList = () => new PatchError(400, 'invalid patch format of prim
 const badRetainKeys = () => new PatchError(400, 'invalid patch format of retainKeys');
 const badSetElementOrder = () => new PatchError(400, 'invalid patch format of setElementOrder list');
 const noListOfLists = () => new PatchError(422, 'lists of lists are not supported');
-const internal = (message: string) => new PatchError(500, message);
-const badArgType = (expected: string, actual: JsonValue | undefined) => internal(`expected a ${expected}, but received a ${goType(actual)}`);
-const noMergeKey = (m: JsonObject, key: string) => internal(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
+// Errors upstream does not classify (a 500 there, kubernetes issue 79210): the patch is at fault, so a 400.
+const unclassified = (message: string) => new PatchError(400, message);
+const badArgType = (expected: string, actual: JsonValue | undefined) => unclassified(`expected a ${expected}, but received a ${goType(actual)}`);
+const noMergeKey = (m: JsonObject, key: string) => unclassified(`map: ${goFormat(m)} does not contain declared merge key: ${key}`);
 
 /**
  * Applies a strategic merge patch (application/strategic-merge-patch+json) to an object, as
@@ -46,7 +47,7 @@ function lookup(schema: PatchSchema, key: string): Lookup {
 /** The strategy besides retainKeys (which only matters to clients computing patches). */
 function otherStrategy(strategies: readonly string[]): string {
   if (strategies.length > 2 || (strategies.length === 2 && !strategies.includes('retainKeys'))) {
-    throw internal(`unexpected patch strategy: [${strategies.join(' ')}]`);
+    throw unclassified(`unexpected patch strategy: [${strategies.join(' ')}]`);
   }
   return strategies.find((s) => s !== 'retainKeys') ?? '';
 }
@@ -59,7 +60,7 @@ function mergeMap(original: JsonObject, patch: JsonObject, schema: PatchSchema):
       return patch;
     }
     if (directive === 'delete') return newObject();
-    throw internal(`unknown patch type: ${goFormat(directive)} in map: ${goFormat(patch)}`);
+    throw unclassified(`unknown patch type: ${goFormat(directive)} in map: ${goFormat(patch)}`);
   }
   applyRetainKeys(original, patch);
   applySetElementOrder(original, patch, schema);
@@ -172,7 +173,7 @@ function validateSetElementOrder(patchList: JsonValue[], order: JsonValue[], mer
     o++;
   }
   if (p < items.length && o >= order.length) {
-    throw internal(`The order in patch list:\n${goFormat(patchList)}\n doesn't match ${SET_ELEMENT_ORDER} list:\n${goFormat(order)}\n`);
+    throw unclassified(`The order in patch list:\n${goFormat(patchList)}\n doesn't match ${SET_ELEMENT_ORDER} list:\n${goFormat(order)}\n`);
   }
 }
 
@@ -201,7 +202,7 @@ function mergeSlice(original: JsonValue[], patch: JsonValue[], schema: PatchSche
     if (isDeleteList) return original.filter((v) => !patch.includes(v));
     merged = dedupeScalars([...original, ...patch]);
   } else {
-    if (!mergeKey) throw internal(`cannot merge lists without merge key for ${schema.name}`);
+    if (!mergeKey) throw unclassified(`cannot merge lists without merge key for ${schema.name}`);
     [original, patch] = applyListDirectives(original, patch, mergeKey);
     merged = mergeByKey([...original], patch, mergeKey, schema);
   }
@@ -219,11 +220,11 @@ function elementType(lists: JsonValue[][]): ElementKind {
         first = t;
         if (Array.isArray(v)) throw noListOfLists();
       } else if (t !== first) {
-        throw internal(`list element types are not identical: ${goFormat(lists)}`);
+        throw unclassified(`list element types are not identical: ${goFormat(lists)}`);
       }
     }
   }
-  if (first === undefined) throw internal('no elements in any of the given slices');
+  if (first === undefined) throw unclassified('no elements in any of the given slices');
   return first === 'map[string]interface {}' ? 'map' : 'scalar';
 }
 
@@ -246,9 +247,9 @@ function applyListDirectives(original: JsonValue[], patch: JsonValue[], mergeKey
         replace = true;
         break;
       case 'merge':
-        throw internal('merging lists cannot yet be specified in the patch');
+        throw unclassified('merging lists cannot yet be specified in the patch');
       default:
-        throw internal(`unknown patch type: ${goFormat(item[DIRECTIVE])} in map: ${goFormat(item)}`);
+        throw unclassified(`unknown patch type: ${goFormat(item[DIRECTIVE])} in map: ${goFormat(item)}`);
     }
   }
   return replace ? [plain, []] : [original, plain];
@@ -268,7 +269,7 @@ function mergeByKey(original: JsonValue[], patch: JsonValue[], mergeKey: string,
 function findByKey(list: JsonValue[], mergeKey: string, value: JsonValue): number {
   for (let i = 0; i < list.length; i++) {
     const item = list[i];
-    if (!isObject(item)) throw internal(`value for key ${i} is not a map`);
+    if (!isObject(item)) throw unclassified(`value for key ${i} is not a map`);
     if (has(item, mergeKey) && item[mergeKey] === value) return i;
   }
   return -1;

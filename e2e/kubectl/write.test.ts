@@ -196,12 +196,12 @@ describe('e2e: kubectl writes (kubectl 1.33 through the dispatcher)', function (
       expect(stored.spec.ports).to.deep.equal([{ port: 80, protocol: 'TCP', targetPort: 80 }]);
     });
 
-    it('server-side apply refuses fields the schema lacks', async () => {
+    it('server-side apply refuses fields the schema lacks, as a BadRequest', async () => {
       await kubectl.writeFile('ssa-unknown.yaml', manifest('ssa-unknown', 'spec:\n  colour: blue\n  ports:\n  - port: 80\n'));
       const res = await kubectl.run(['apply', '--server-side', '-f', 'ssa-unknown.yaml']);
       expect(res).to.deep.include({
         code: 1,
-        stderr: 'Error from server: failed to create typed patch object (default/ssa-unknown; /v1, Kind=Service): .spec.colour: field not declared in schema\n',
+        stderr: 'Error from server (BadRequest): failed to create typed patch object (default/ssa-unknown; /v1, Kind=Service): .spec.colour: field not declared in schema\n',
       });
     });
 
