@@ -99,7 +99,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns, metrics);
 
   let ready = false;
-  const checks: Check[] = [etcdCheck(client), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
+  const checks: Check[] = [etcdCheck(client, root), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
   let serverAddress = '';
   const paths = new Map<string, PathHandler>([
     ['/healthz', healthHandler('healthz', checks)],
@@ -160,8 +160,11 @@ function cacheOf<T extends KubeObject>(caches: ReadonlyMap<string, WatchCache<Ku
   return caches.get(kind.info.resource) as unknown as WatchCache<T>;
 }
 
-/** The etcd readiness check: a cheap status call, remembered for a second. */
-function etcdCheck(client: Etcd3): Check {
+/**
+ * The etcd readiness check, as kube-apiserver's: a linearizable read of `<prefix>/health`, which
+ * any member with quorum answers; remembered for a second.
+ */
+function etcdCheck(client: Etcd3, root: string): Check {
   let last = 0;
   let result: string | undefined;
   return {
@@ -169,10 +172,10 @@ function etcdCheck(client: Etcd3): Check {
     async run() {
       if (Date.now() - last < 1000) return result;
       try {
-        await client.maintenance.status();
+        await client.get(`${root}/health`).exec();
         result = undefined;
       } catch (err) {
-        result = err instanceof Error ? err.message : String(err);
+        result = `error getting data from etcd: ${err instanceof Error ? err.message : String(err)}`;
       }
       last = Date.now();
       return result;

@@ -1,6 +1,6 @@
 import { Etcd3 } from 'etcd3';
-import { ConsecutiveBreaker, circuitBreaker, handleWhen, noop } from 'cockatiel';
-import { isRecoverableError } from 'etcd3';
+import { handleWhen, retry } from 'cockatiel';
+import { MemberPolicy, neverSent } from './member-policy.js';
 
 export interface EtcdClientOptions {
   /** Deadline for each unary call. Streams (watches) have none. */
@@ -12,26 +12,44 @@ export function parseEndpoints(servers: string): string[] {
   return servers.split(',').map((s) => s.trim()).filter((s) => s.length > 0);
 }
 
+/** etcd's Go client (clientv3) receives messages up to math.MaxInt32 bytes; gRPC's default is 4 MiB. */
+const MAX_CALL_RECV_MSG_SIZE = 2 ** 31 - 1;
+
 /**
- * One etcd3 client configured for a control plane rather than for a script:
- * - no automatic retries, because a retried transaction whose first attempt committed would
- *   see its own write as a conflict;
+ * One etcd3 client configured for a control plane rather than for a script, routing around a
+ * dead member as etcd's Go client does:
+ * - a call that could not reach its member (never sent) goes to the next member at once, up to
+ *   once per member; nothing else is retried, because a retried transaction whose first
+ *   attempt committed would see its own write as a conflict;
+ * - a member that could not be reached is skipped until it answers again (MemberPolicy);
  * - a deadline on every unary call, so a dead etcd turns into a timeout instead of a hang;
- * - a short circuit-breaker pause, so service resumes soon after etcd comes back.
+ * - the receive limit and keepalive of kube-apiserver's etcd client (30 s ping, 10 s timeout).
  */
 export function connectEtcd(endpoints: string[], options: EtcdClientOptions = {}): Etcd3 {
   const timeout = options.requestTimeoutMs ?? 5000;
+  const hosts = endpoints.map((e) => e.replace(/^https?:\/\//, ''));
+  const members: MemberPolicy[] = [];
   return new Etcd3({
-    hosts: endpoints.map((e) => e.replace(/^https?:\/\//, '')),
+    hosts,
     dialTimeout: timeout,
+    grpcOptions: {
+      'grpc.max_receive_message_length': MAX_CALL_RECV_MSG_SIZE,
+      'grpc.keepalive_time_ms': 30_000,
+      'grpc.keepalive_timeout_ms': 10_000,
+      // gRPC's reconnect backoff grows to 2 minutes; a member that is back should serve again
+      // within seconds.
+      'grpc.max_reconnect_backoff_ms': 2000,
+    },
     defaultCallOptions: (ctx) => (ctx.isStream ? {} : { deadline: Date.now() + timeout }),
     faultHandling: {
-      global: noop,
-      host: () =>
-        circuitBreaker(handleWhen(isRecoverableError), {
-          halfOpenAfter: 500,
-          breaker: new ConsecutiveBreaker(3),
-        }),
+      // The pool walks one shuffled order of the members across attempts, so each retry
+      // lands on a member not yet tried.
+      global: retry(handleWhen(neverSent), { maxAttempts: hosts.length }),
+      host: (host) => {
+        const policy = new MemberPolicy(host, members);
+        members.push(policy);
+        return policy;
+      },
     },
   });
 }
