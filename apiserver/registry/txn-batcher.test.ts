@@ -48,6 +48,19 @@ describe('TxnBatcher (real etcd): group commit of independent transactions', () 
     expect(outcomes.every((o) => o.status === 'rejected')).to.equal(true);
   });
 
+  it('sends the next batch when the one on the wire is stuck, as on a member whose leader died', async () => {
+    const prefix = uniquePrefix('batch');
+    let first = true;
+    // The first request never answers (until the test ends); the rest go to etcd.
+    const stuck = { txn: (req: ITxnRequest) => (first ? ((first = false), new Promise<never>(() => undefined)) : client.kv.txn(req)) };
+    const batcher = new TxnBatcher(stuck, { maxInFlight: 1, stalledAfterMs: 100 });
+    void batcher.txn(createIfAbsent(`${prefix}/stuck`, 'v'));
+    const started = Date.now();
+    const next = await batcher.txn(createIfAbsent(`${prefix}/next`, 'v'));
+    expect(next.succeeded).to.equal(true);
+    expect(Date.now() - started).to.be.lessThan(3000);
+  });
+
   it('keeps within etcd\'s operation limit, which counts nested operations', async () => {
     const prefix = uniquePrefix('batch');
     let calls = 0;

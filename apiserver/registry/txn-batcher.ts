@@ -14,9 +14,15 @@ export interface BatchOptions {
   maxBytes: number;
   /** Told the number of transactions of each request sent (metrics). */
   onBatch?: (size: number) => void;
+  /**
+   * A batch on the wire longer than this no longer counts against maxInFlight. A batch stuck
+   * on a member whose leader just died waits for its deadline; the writes queued behind it
+   * must not wait with it, since the next batch may reach the new leader.
+   */
+  stalledAfterMs: number;
 }
 
-const DEFAULTS: BatchOptions = { maxInFlight: 2, maxTxnOps: 128, maxBytes: 1 << 20 };
+const DEFAULTS: BatchOptions = { maxInFlight: 2, maxTxnOps: 128, maxBytes: 1 << 20, stalledAfterMs: 200 };
 
 interface Pending {
   req: ITxnRequest;
@@ -63,9 +69,17 @@ export class TxnBatcher implements TxnRunner {
     while (this.inFlight < this.options.maxInFlight && this.queue.length > 0) {
       const batch = this.takeBatch();
       this.inFlight++;
-      void this.send(batch).finally(() => {
+      let counted = true;
+      const release = () => {
+        if (!counted) return;
+        counted = false;
         this.inFlight--;
         this.pump();
+      };
+      const stalled = setTimeout(release, this.options.stalledAfterMs);
+      void this.send(batch).finally(() => {
+        clearTimeout(stalled);
+        release();
       });
     }
   }
