@@ -4,6 +4,7 @@ import type { Endpoints, Namespace, Service } from '../shared/api/core.js';
 import type { EndpointSlice } from '../shared/api/discovery.js';
 import type { KubeObject } from '../shared/api/meta.js';
 import { connectEtcd } from '../shared/etcd/client.js';
+import { requestWatchProgress } from '../shared/etcd/watch-progress.js';
 import { PrefixReflector } from '../shared/etcd/reflector.js';
 import { resourcePrefix } from '../shared/storage/keys.js';
 import { familyName } from '../shared/net/ip.js';
@@ -72,7 +73,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
   const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, log };
   const built = new Map(KINDS.map((kind) => [kind.info.resource, { kind, ...kind.strategies(deps) }]));
-  const caches = new Map([...built].map(([resource, { strategy }]) => [resource, new WatchCache<KubeObject>({ decorate: strategy.decorate?.bind(strategy), log })]));
+  // One progress request answers every cache: their watches share the client's stream.
+  const requestProgress = () => void requestWatchProgress(client);
+  const caches = new Map([...built].map(([resource, { strategy }]) => [resource, new WatchCache<KubeObject>({ decorate: strategy.decorate?.bind(strategy), log, requestProgress })]));
   const reflectors = [
     new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log }),
     new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log }),

@@ -46,3 +46,17 @@ describe('WatchCache: the window of recent changes', () => {
     expect(cache.list().items).to.deep.equal([]);
   });
 });
+
+describe('WatchCache: following etcd\'s revision through progress notifications', () => {
+  it('asks for progress while a watch waits for a newer revision, and lets it start once etcd answers', async () => {
+    let asked = 0;
+    const cache = new WatchCache<KubeObject>({ requestProgress: () => asked++ });
+    cache.replace([], 5);
+    const waiting = cache.waitFor(7, 3000);
+    expect(asked).to.equal(1);
+    cache.progress(7);
+    await waiting;
+    expect(cache.revision).to.equal(7);
+    expect(collect(cache, 7)).to.deep.equal([]);
+  });
+});

@@ -73,7 +73,16 @@ export interface WatchCacheOptions<T> {
   /** How many recent events a watch can resume from. */
   capacity?: number;
   log?: (line: string) => void;
+  /**
+   * Asks etcd for a progress notification (arriving through progress()). Revisions are global,
+   * so a resourceVersion this apiserver returned can be newer than any change of this kind:
+   * only etcd can say nothing of this kind happened up to it.
+   */
+  requestProgress?: () => void;
 }
+
+/** How often progress is requested while someone waits, as upstream's progress requester. */
+const PROGRESS_REQUEST_MS = 100;
 
 /**
  * One kind's objects and recent changes, fed by a single etcd watch, serving every HTTP watch of
@@ -89,6 +98,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
   private readonly watchers = new Set<CacheWatcher<T>>();
   private readonly listeners = new Set<() => void>();
   private readonly waiters: { revision: number; resolve: () => void }[] = [];
+  private progressTimer: NodeJS.Timeout | undefined;
   private current = 0;
   private readonly capacity: number;
 
@@ -150,7 +160,27 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
         },
       };
       this.waiters.push(waiter);
+      this.requestProgressWhileWaiting();
     });
+  }
+
+  /** etcd has sent every change of this kind up to `revision`. */
+  progress(revision: number): void {
+    this.publish([], revision);
+  }
+
+  private requestProgressWhileWaiting(): void {
+    const request = this.options.requestProgress;
+    if (!request || this.progressTimer) return;
+    request();
+    this.progressTimer = setInterval(() => {
+      if (this.waiters.length === 0) {
+        clearInterval(this.progressTimer);
+        this.progressTimer = undefined;
+        return;
+      }
+      request();
+    }, PROGRESS_REQUEST_MS).unref();
   }
 
   /**

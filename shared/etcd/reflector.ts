@@ -1,4 +1,5 @@
 import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+import { etcdOrdersProgress, nothingUndelivered } from './watch-progress.js';
 
 export interface KeyValue {
   key: string;
@@ -16,6 +17,8 @@ export interface ReflectorHandler {
   replace(items: KeyValue[], revision: number): void;
   /** Changes in revision order. Never includes a change at or below the last revision delivered. */
   apply(events: WatchEvent[], revision: number): void;
+  /** etcd has sent every change under the prefix up to `revision` (a progress notification). */
+  progress?(revision: number): void;
 }
 
 export interface ReflectorOptions {
@@ -45,6 +48,9 @@ export function toKeyValue(kv: IKeyValue): KeyValue {
 export class PrefixReflector {
   private watcher: Watcher | undefined;
   private delivered = 0;
+  /** Keys under the prefix as delivered, to check progress answers an older etcd sends. */
+  private keys = 0;
+  private checkingProgress = false;
   private stopped = false;
   private backoffMs = 0;
   private retryTimer: NodeJS.Timeout | undefined;
@@ -89,6 +95,7 @@ export class PrefixReflector {
     const revision = Number(res.header.revision);
     if (this.stopped) return;
     this.delivered = revision;
+    this.keys = res.kvs.length;
     this.handler.replace(res.kvs.map(toKeyValue), revision);
   }
 
@@ -102,6 +109,7 @@ export class PrefixReflector {
       .watcher();
     this.watcher = watcher;
     watcher.on('data', (res) => this.onData(watcher, res));
+    (watcher as NodeJS.EventEmitter).on('progress', (res: IWatchResponse) => this.onRequestedProgress(watcher, res));
     // An etcd that lost its data restarts its revisions from 1: everything known is void.
     watcher.on('connected', (res: IWatchResponse) => {
       if (Number(res.header.revision) < this.delivered) {
@@ -121,6 +129,7 @@ export class PrefixReflector {
     if (res.events.length === 0) {
       // A progress notification: every change up to the header revision has been sent.
       this.delivered = Math.max(this.delivered, Number(res.header.revision));
+      this.handler.progress?.(this.delivered);
       return;
     }
     const events: WatchEvent[] = [];
@@ -129,6 +138,8 @@ export class PrefixReflector {
       const kv = toKeyValue(ev.kv);
       if (kv.modRevision <= this.delivered) continue;
       revision = Math.max(revision, kv.modRevision);
+      if (ev.type === 'Delete') this.keys--;
+      else if (ev.kv.version === '1') this.keys++;
       const prev = ev.prev_kv ? toKeyValue(ev.prev_kv) : undefined;
       events.push(
         ev.type === 'Delete'
@@ -139,6 +150,29 @@ export class PrefixReflector {
     if (events.length === 0) return;
     this.delivered = revision;
     this.handler.apply(events, revision);
+  }
+
+  /**
+   * The answer to a progress request (requestWatchProgress). An etcd older than 3.4.31 or
+   * 3.5.13 can send it ahead of events still queued for the stream, so there it is believed only
+   * once etcd's state at that revision shows nothing left to deliver. It moves the handler on but
+   * not what this reflector has delivered: a change that still arrives is applied, not dropped.
+   */
+  private onRequestedProgress(watcher: Watcher, res: IWatchResponse): void {
+    const progress = this.handler.progress?.bind(this.handler);
+    if (watcher !== this.watcher || !progress || this.checkingProgress) return;
+    const revision = Number(res.header.revision);
+    const delivered = this.delivered;
+    const keys = this.keys;
+    if (revision <= delivered) return progress(delivered);
+    this.checkingProgress = true;
+    void etcdOrdersProgress(this.client)
+      .then((ordered) => ordered || nothingUndelivered(this.client, this.prefix, delivered, keys, revision))
+      .then((complete) => {
+        if (complete && watcher === this.watcher && this.delivered === delivered) progress(revision);
+      })
+      .catch(() => undefined)
+      .finally(() => (this.checkingProgress = false));
   }
 
   /**
