@@ -1,4 +1,5 @@
 import benchApiserver from './apiserver.bench.js';
+import benchFailover from './failover.bench.js';
 import benchProxySim from './proxy-sim.bench.js';
 
 /**
@@ -8,6 +9,7 @@ import benchProxySim from './proxy-sim.bench.js';
 const benches: [string, () => Promise<void>][] = [
   ['apiserver', benchApiserver],
   ['proxy-sim', benchProxySim],
+  ['failover', benchFailover],
 ];
 const only = process.argv[2];
 for (const [name, run] of benches) {
