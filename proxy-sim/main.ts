@@ -120,6 +120,24 @@ function program(): Command {
       const slices = o.endpointslices ? parseEndpointSlices(readInput(o.endpointslices), o.endpointslices, warn) : [];
       process.stdout.write(renderSnapshot(buildProxierConfig(node, family!), services, slices));
     });
+
+  addNodeFlags(root.command('trace'))
+    .description('follow one packet (the first of a new connection) through the rules render prints, chain by chain')
+    .requiredOption('--services <file>', 'Services: a JSON v1 List or array; - for stdin')
+    .option('--endpointslices <file>', 'EndpointSlices: a JSON v1 List or array; - for stdin')
+    .requiredOption('--src <ip>', "the packet's source address")
+    .requiredOption('--dst <ip>', "the packet's destination address (a cluster IP, a node address, ...)")
+    .requiredOption('--dport <port>', "the packet's destination port")
+    .option('--protocol <protocol>', 'tcp, udp or sctp', 'tcp')
+    .addOption(new Option('-o, --output <format>', 'text, for people; json: {"output", "masq", "path"} as kube-proxy\'s test tracer').choices(['text', 'json']).default('text'))
+    .action(async (o: NodeFlagValues & { services: string; endpointslices?: string; src: string; dst: string; dport: string; protocol: string; output: string }) => {
+      if (o.services === '-' && o.endpointslices === '-') throw new Error('only one of --services and --endpointslices can be -');
+      const { traceCommand, parsePort, parseProtocol } = await import('./cli/trace.js');
+      const services = parseServices(readInput(o.services), o.services, warn);
+      const slices = o.endpointslices ? parseEndpointSlices(readInput(o.endpointslices), o.endpointslices, warn) : [];
+      const packet = { src: o.src, dst: o.dst, dport: parsePort(o.dport), protocol: parseProtocol(o.protocol) };
+      process.stdout.write(traceCommand(nodeSettings(o), services, slices, packet, o.output === 'json'));
+    });
   return root;
 }
 

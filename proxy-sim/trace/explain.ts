@@ -42,7 +42,9 @@ export function explainTrace(packet: Packet, result: TraceResult): string {
     }
     const target = step.target === 'DNAT' ? `DNAT ${/--to-destination (\S+)/.exec(step.rule)?.[1] ?? ''}` : step.target;
     const chance = step.chance < 1 ? ` (${percent(step.chance)} of connections)` : '';
-    lines.push(`  -> ${target}${chance}: ${step.why.join(', ')}`);
+    // Per-service chains repeat the Service's name; the entry chains say which rule it was.
+    const comment = step.comment && !/^KUBE-(SEP|SVC|SVL)-/.test(step.chain) ? ` [${step.comment}]` : '';
+    lines.push(`  -> ${target}${chance}${comment}: ${step.why.join(', ')}`);
   }
   if (result.path.length === 0) lines.push('No kube-proxy rule matches: the packet goes on untouched (this is not a Service address and port on this node).');
   for (const note of result.notes) lines.push(`  note: ${note}`);

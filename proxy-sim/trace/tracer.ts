@@ -16,6 +16,7 @@ export interface PathStep {
   chain: string;
   rule: string;
   target: string;
+  comment?: string;
   /** Why it matched, one phrase per match of the rule. */
   why: string[];
   /** The chance that a packet reaches this rule and takes it. */
@@ -36,6 +37,7 @@ export interface TraceResult {
 
 /** The filter chains whose verdicts decide a Service packet, after nat has run. */
 const FILTER_CHAINS = ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL'];
+const EVERY = 'matches every packet';
 const VERDICTS = new Set(['ACCEPT', 'DROP', 'REJECT']);
 
 /**
@@ -63,7 +65,8 @@ export function tracePacket(tables: Tables, packet: Packet, localIPs: readonly s
       const why = matches(rule, { ...packet, dst }, src, local, state.notes);
       if (!why) continue;
       const taken = rule.probability === undefined ? left : left * rule.probability;
-      state.path.push({ table, chain, rule: rule.raw, target: rule.target, why, chance: taken });
+      if (rule.probability === undefined && left < chance && why.length === 1 && why[0] === EVERY) why[0] = 'takes the connections no rule above took';
+      state.path.push({ table, chain, rule: rule.raw, target: rule.target, ...(rule.comment ? { comment: rule.comment } : {}), why, chance: taken });
       if (rule.target === 'KUBE-MARK-MASQ') {
         state.masq = true;
         continue;
@@ -155,6 +158,6 @@ function matches(rule: Rule, p: Packet, src: IP, local: Set<string>, notes: stri
   }
   if (rule.probability !== undefined) why.push(`taken at random with probability ${rule.probability}`);
   if (rule.recentSet) why.push(`records the client in ${rule.recentSet} for session affinity`);
-  if (why.length === 0) why.push('matches every packet');
+  if (why.length === 0) why.push(EVERY);
   return why;
 }
