@@ -78,10 +78,12 @@ function program(): Command {
         .argParser(bindAddress(HEALTHZ_PORT))
         .default(parseBindAddress('0.0.0.0', HEALTHZ_PORT), '0.0.0.0:10256'),
     )
-    .action(async (o: NodeFlagValues & { etcdServers?: string; etcdPrefix: string; ipFamily?: string; iptablesMinSyncPeriod: number; iptablesSyncPeriod: number; output: OutputMode; outputFile?: string; metricsBindAddress?: BindAddress; healthzBindAddress?: BindAddress }) => {
+    .option('--netns <name>', 'build a lab node in network namespaces cliplab-<name>-* and apply each sync there (Linux, root)')
+    .action(async (o: NodeFlagValues & { etcdServers?: string; etcdPrefix: string; ipFamily?: string; iptablesMinSyncPeriod: number; iptablesSyncPeriod: number; output: OutputMode; outputFile?: string; metricsBindAddress?: BindAddress; healthzBindAddress?: BindAddress; netns?: string }) => {
       if (!o.etcdServers) throw new Error('--etcd-servers is required (or use the render command)');
       const node = nodeSettings(o);
       const families = ipFamilies(o.ipFamily, node.nodeIP, true);
+      const lab = o.netns === undefined ? undefined : await (await import('./cli/lab.js')).openLab(o.netns, node, families, warn);
       // Loaded here so that `render` does not pay for the etcd client and gRPC.
       const { startLive } = await import('./cli/live.js');
       const { parseEndpoints } = await import('../shared/etcd/client.js');
@@ -97,11 +99,18 @@ function program(): Command {
           outputFile: o.outputFile,
           metricsBindAddress: o.metricsBindAddress,
           healthzBindAddress: o.healthzBindAddress,
+          kernel: lab,
         },
         { out: (text) => process.stdout.write(text), err: warn },
-      );
+      ).catch((err: unknown) => {
+        lab?.destroy();
+        throw err;
+      });
       const shutdown = () => {
-        void handle.stop().then(() => process.exit(0));
+        void handle.stop().then(() => {
+          lab?.destroy();
+          process.exit(0);
+        });
       };
       process.once('SIGINT', shutdown);
       process.once('SIGTERM', shutdown);

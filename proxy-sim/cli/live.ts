@@ -1,4 +1,5 @@
 import { renameSync, writeFileSync } from 'node:fs';
+import type { EndpointSlice } from '../../shared/api/discovery.js';
 import { connectEtcd } from '../../shared/etcd/client.js';
 import { familyName, type Family } from '../../shared/net/ip.js';
 import { buildProxierConfig, type NodeSettings } from '../render/node-config.js';
@@ -26,6 +27,13 @@ export interface LiveOptions {
   metricsBindAddress?: BindAddress;
   /** --healthz-bind-address; undefined serves no /healthz. */
   healthzBindAddress?: BindAddress;
+  /** A kernel to apply each sync to (the lab node of --netns); a throw fails the sync. */
+  kernel?: SyncKernel;
+}
+
+export interface SyncKernel {
+  endpointSlice(key: string, slice: EndpointSlice | undefined): void;
+  restore(family: Family, text: string, full: boolean): void;
 }
 
 export interface LiveIO {
@@ -88,8 +96,9 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
       const started = performance.now();
       const seconds = () => (performance.now() - started) / 1000;
       try {
-        result = proxier.sync((_text, isFull) => {
+        result = proxier.sync((text, isFull) => {
           full = isFull;
+          opts.kernel?.restore(family, text, isFull);
           if (outputFile) writeAtomically(outputFile, (whole = proxier.fullRuleset()));
         }, reason === 'periodic');
         telemetry.synced(family, result.full, seconds(), true, result.triggerTimes);
@@ -116,7 +125,10 @@ export async function startLive(opts: LiveOptions, io: LiveIO): Promise<LiveHand
     opts.etcdPrefix,
     {
       service: (name, svc) => units.forEach((u) => u.proxier.onService(name, svc)),
-      endpointSlice: (key, slice, revision) => units.forEach((u) => u.proxier.onEndpointSlice(key, slice, revision)),
+      endpointSlice: (key, slice, revision) => {
+        opts.kernel?.endpointSlice(key, slice);
+        units.forEach((u) => u.proxier.onEndpointSlice(key, slice, revision));
+      },
       relisted: (resource) => units.forEach((u) => u.proxier.requestFullSync(`re-list of ${resource} after a cancelled watch`)),
       changed: () => {
         if (!listed) return;
