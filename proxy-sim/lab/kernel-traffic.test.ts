@@ -1,11 +1,15 @@
 import { expect } from 'chai';
 import { spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { PID_DIR } from './names.js';
 import { LabNode, labUnavailable } from './node.js';
 import { Lab, LAB_NODE, addressOf, labSettings, tally } from '../testing/lab.js';
 import type { ProbeAnswer } from './probe.js';
 
+const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const SVCS = '/api/v1/namespaces/default/services';
 const SLICES = '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices';
 const CLIENT_V4 = '10.244.255.254';
@@ -209,6 +213,85 @@ describe('packets through the rules in a real kernel (lab node in network namesp
     expect(after).to.not.include(svc4Sep);
     expect(tally(await lab.probe(lab.node.client, a, 80, { count: 20 }))).to.deep.equal({ '10.244.1.10:8080': 20 });
     expect(errors(await lab.probe(lab.node.client, b, 80, { timeoutMs: 5000 }))[0]).to.be.oneOf(['ENETUNREACH', 'EHOSTUNREACH']);
+  });
+
+  describe('trace -o json against the kernel, flow by flow', () => {
+    let world: Lab;
+    let files: string;
+    const ips: Record<string, string> = {};
+    const ports: Record<string, number> = {};
+
+    before(async function () {
+      this.timeout(120_000);
+      world = await Lab.start();
+      const make = async (name: string, spec: Record<string, unknown>, eps: EP[]) => {
+        const created = await world.post(SVCS, serviceBody(name, spec));
+        ips[name] = created.spec.clusterIP as string;
+        ports[name] = (created.spec.ports[0].nodePort as number | undefined) ?? 0;
+        if (eps.length > 0) await world.post(SLICES, sliceBody(name, eps));
+      };
+      await make('web', {}, [{ ip: '10.244.1.20', local: true }, { ip: '10.244.2.20', local: false }]);
+      await make('np', { type: 'NodePort' }, [{ ip: '10.244.1.21', local: true }, { ip: '10.244.2.21', local: false }]);
+      await make('etp', { type: 'NodePort', externalTrafficPolicy: 'Local' }, [{ ip: '10.244.1.22', local: true }, { ip: '10.244.2.22', local: false }]);
+      await make('none', {}, []);
+      await make('itp-remote', { internalTrafficPolicy: 'Local' }, [{ ip: '10.244.2.23', local: false }]);
+      await untilAllAnswer(world, world.node.client, ips.web!, 80, ['10.244.1.20:8080', '10.244.2.20:8080']);
+      await untilAllAnswer(world, world.node.remote, NODE_V4, ports.np!, ['10.244.1.21:8080', '10.244.2.21:8080']);
+      await untilAllAnswer(world, world.node.client, ips.etp!, 80, ['10.244.1.22:8080', '10.244.2.22:8080']);
+      files = mkdtempSync(join(tmpdir(), 'cliplab-trace-'));
+      writeFileSync(join(files, 'services.json'), JSON.stringify(await world.get(SVCS)));
+      writeFileSync(join(files, 'slices.json'), JSON.stringify(await world.get(SLICES)));
+    });
+    after(async () => {
+      await world?.stop();
+      if (files) rmSync(files, { recursive: true, force: true });
+    });
+
+    function trace(src: string, dst: string, dport: number): { output: string; masq: boolean } {
+      const res = spawnSync(process.execPath, [MAIN, 'trace', '--services', join(files, 'services.json'), '--endpointslices', join(files, 'slices.json'),
+        `--hostname-override=${LAB_NODE}`, `--node-ip=${NODE_V4}`, '--host-addresses=192.168.50.2/24', '--cluster-cidr=10.244.0.0/16,fd00:244::/64',
+        '--src', src, '--dst', dst, '--dport', String(dport), '-o', 'json'], { encoding: 'utf8' });
+      if (res.status !== 0) throw new Error(res.stderr);
+      return JSON.parse(res.stdout) as { output: string; masq: boolean };
+    }
+
+    /** Packets that went through KUBE-MARK-MASQ so far, from the kernel's rule counter. */
+    const masqCount = () => {
+      const out = world.node.exec(world.node.node, 'iptables', ['-w', '5', '-t', 'nat', '-L', 'KUBE-MARK-MASQ', '-v', '-x', '-n']);
+      return Number(/^\s*(\d+)\s+\d+\s+MARK/m.exec(out)![1]);
+    };
+
+    /** What the kernel did with `count` new connections: endpoints reached, or the error, and whether any was masqueraded. */
+    async function kernel(ns: string, dst: string, dport: number, count: number): Promise<{ output: string; masq: boolean }> {
+      const before = masqCount();
+      const answers = await world.probe(ns, dst, dport, { count, timeoutMs: 1500 });
+      const masq = masqCount() > before;
+      const endpoints = [...new Set(answers.map((a) => a.endpoint).filter((e) => e !== undefined))].sort();
+      if (endpoints.length > 0) return { output: endpoints.join(', '), masq };
+      const error = answers[0]?.error;
+      const verdict = error === 'ECONNREFUSED' ? 'REJECT' : error === 'ETIMEDOUT' ? 'DROP' : error === 'ENETUNREACH' || error === 'EHOSTUNREACH' ? '' : `error ${error}`;
+      return { output: verdict, masq };
+    }
+
+    const flows: { name: string; from: 'client' | 'remote' | 'node' | 'pod'; src: string; dst: () => string; dport: () => number; count?: number }[] = [
+      { name: 'a pod to a cluster IP with two endpoints', from: 'client', src: CLIENT_V4, dst: () => ips.web!, dport: () => 80 },
+      { name: 'a pod to a cluster IP on a port the Service does not have', from: 'client', src: CLIENT_V4, dst: () => ips.web!, dport: () => 81, count: 1 },
+      { name: 'hairpin: an endpoint to its own Service', from: 'pod', src: '10.244.1.20', dst: () => ips.web!, dport: () => 80 },
+      { name: 'outside to a NodePort', from: 'remote', src: REMOTE_V4, dst: () => NODE_V4, dport: () => ports.np! },
+      { name: 'outside to a NodePort with externalTrafficPolicy Local', from: 'remote', src: REMOTE_V4, dst: () => NODE_V4, dport: () => ports.etp! },
+      { name: 'the node itself to a NodePort with externalTrafficPolicy Local', from: 'node', src: NODE_V4, dst: () => NODE_V4, dport: () => ports.etp! },
+      { name: 'a pod to a NodePort with externalTrafficPolicy Local', from: 'client', src: CLIENT_V4, dst: () => NODE_V4, dport: () => ports.etp! },
+      { name: 'a pod to a Service without endpoints (REJECT)', from: 'client', src: CLIENT_V4, dst: () => ips.none!, dport: () => 80, count: 2 },
+      { name: 'a pod to an internalTrafficPolicy Local Service with no local endpoint (DROP)', from: 'client', src: CLIENT_V4, dst: () => ips['itp-remote']!, dport: () => 80, count: 1 },
+    ];
+    for (const f of flows) {
+      it(f.name, async () => {
+        const ns = { client: world.node.client, remote: world.node.remote, node: world.node.node, pod: world.node.podOf(f.src)! }[f.from];
+        const traced = trace(f.src, f.dst(), f.dport());
+        const seen = await kernel(ns, f.dst(), f.dport(), f.count ?? 24);
+        expect(seen, `trace said ${JSON.stringify(traced)}`).to.deep.equal({ output: traced.output.split(', ').sort().join(', '), masq: traced.masq });
+      });
+    }
   });
 
   it('at start, removes the namespaces of a lab that died and refuses the name of one that runs', async () => {
