@@ -8,10 +8,12 @@ import { PortRange } from '../apiserver/allocator/node-ports.js';
 import { parseServiceClusterIPRange } from '../apiserver/allocator/service-cidr.js';
 import { startApiServer } from '../apiserver/server.js';
 import { startLive } from '../proxy-sim/cli/live.js';
+import type { NodeSettings } from '../proxy-sim/render/node-config.js';
 import { HttpClient, Kubectl, kubectlAvailable, writeKubeconfig, type DemoClient } from './client.js';
 import { Narrator } from './narrator.js';
 import { CapturedRules, RulesFile, type RulesView } from './rules.js';
 import { walkthrough } from './scenarios.js';
+import { openDemoLab, type DemoLab } from './lab-step.js';
 import { freePort } from '../shared/net/free-port.js';
 
 const SERVICE_RANGE = '10.96.0.0/12,fd00:10:96::/108';
@@ -36,7 +38,7 @@ const stop = async () => {
 };
 
 try {
-  const { server, etcdEndpoints, rules, local } = opts.apiserver ? remote() : await startLocal();
+  const { server, etcdEndpoints, rules, local, lab } = opts.apiserver ? remote() : await startLocal();
   const etcd = connectEtcd(etcdEndpoints);
   cleanups.push(async () => etcd.close());
   const kubeconfig = join(writableDir(resolve('.cache')), 'kubeconfig');
@@ -50,7 +52,7 @@ try {
   4. proxy-sim watches etcd and prints the iptables rules kube-proxy would write.
 Commands run with ${client.how}.
 `);
-  await walkthrough({ client, narrator, etcd, root: opts.etcdPrefix, rules, server, apiserverLog: local ? apiserverLog : undefined, rulesTimeoutMs: 15_000, rulesAreSyncs: local });
+  await walkthrough({ client, narrator, etcd, root: opts.etcdPrefix, rules, server, apiserverLog: local ? apiserverLog : undefined, rulesTimeoutMs: 15_000, rulesAreSyncs: local, lab });
 
   const ok = narrator.failures === 0;
   narrator.plain(`\n${ok ? 'Every step did what it said.' : `${narrator.failures} check(s) failed.`}\n`);
@@ -84,13 +86,13 @@ Press Ctrl-C to stop.
   process.exit(1);
 }
 
-function remote(): { server: string; etcdEndpoints: string[]; rules: RulesView; local: false } {
+function remote(): { server: string; etcdEndpoints: string[]; rules: RulesView; local: false; lab: DemoLab } {
   if (!opts.etcdServers || !opts.rulesFile) throw new Error('--apiserver needs --etcd-servers and --rules-file');
-  return { server: opts.apiserver!.replace(/\/$/, ''), etcdEndpoints: parseEndpoints(opts.etcdServers), rules: new RulesFile(opts.rulesFile), local: false };
+  return { server: opts.apiserver!.replace(/\/$/, ''), etcdEndpoints: parseEndpoints(opts.etcdServers), rules: new RulesFile(opts.rulesFile), local: false, lab: { why: 'the proxy-sim of a running stack (compose) only prints rules' } };
 }
 
 /** etcd, the apiserver and proxy-sim, all started here. */
-async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; rules: RulesView; local: true }> {
+async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; rules: RulesView; local: true; lab: DemoLab }> {
   narrator.note('starting etcd, the apiserver and proxy-sim');
   const etcdHandle = await provideEtcd({ log: (line) => narrator.note(`etcd: ${line}`) });
   cleanups.push(() => etcdHandle.stop());
@@ -115,22 +117,27 @@ async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; 
   cleanups.push(() => apiserver.close());
   narrator.note(`apiserver: serving on ${apiserver.url}`);
   let rules: CapturedRules | undefined = undefined;
+  const node: NodeSettings = {
+    nodeName: 'node-1',
+    nodeIP: '192.168.0.10',
+    hostAddresses: ['192.168.0.10/24', 'fd00::10/64', '127.0.0.1/8', '::1/128'],
+    clusterCIDRs: ['10.244.0.0/16', 'fd00:10:244::/64'],
+    detectLocalMode: 'ClusterCIDR',
+    masqueradeAll: false,
+    masqueradeBit: 14,
+    nodePortAddresses: [],
+    localhostNodePorts: true,
+    conntrackTCPBeLiberal: false,
+    randomFully: false,
+    nfacct: false,
+  };
+  // Real packets (step 5) when this is Linux and root: node-1 is built in network namespaces.
+  const lab = openDemoLab(node, [4, 6], (line) => narrator.note(line));
+  if (lab.node) cleanups.push(async () => lab.node!.destroy());
   const proxy = await startLive(
     {
-      node: {
-        nodeName: 'node-1',
-        nodeIP: '192.168.0.10',
-        hostAddresses: ['192.168.0.10/24', 'fd00::10/64', '127.0.0.1/8', '::1/128'],
-        clusterCIDRs: ['10.244.0.0/16', 'fd00:10:244::/64'],
-        detectLocalMode: 'ClusterCIDR',
-        masqueradeAll: false,
-        masqueradeBit: 14,
-        nodePortAddresses: [],
-        localhostNodePorts: true,
-        conntrackTCPBeLiberal: false,
-        randomFully: false,
-        nfacct: false,
-      },
+      node,
+      kernel: lab.node,
       families: [4, 6],
       etcdServers: etcdHandle.endpoints,
       etcdPrefix: opts.etcdPrefix,
@@ -149,7 +156,7 @@ async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; 
   rules = new CapturedRules(() => proxy.proxiers.map((p) => p.fullRuleset()).join('\n'));
   cleanups.push(() => proxy.stop());
   narrator.note('proxy-sim: watching etcd as node-1 (IPv4 and IPv6)');
-  return { server: apiserver.url, etcdEndpoints: etcdHandle.endpoints, rules, local: true };
+  return { server: apiserver.url, etcdEndpoints: etcdHandle.endpoints, rules, local: true, lab };
 }
 
 /** The directory if it can be made and written, else the system's temporary directory. */

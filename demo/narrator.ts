@@ -26,6 +26,11 @@ export class Narrator {
     this.write(`\n${this.paint('1', `[step ${n}/4] ${title}`)}\n`);
   }
 
+  /** Beyond the four steps: real packets through the rules (the lab node). */
+  step5(title: string): void {
+    this.write(`\n${this.paint('1', `[step 5] ${title}`)}\n`);
+  }
+
   command(text: string): void {
     this.write(`  ${this.paint('33', `$ ${text}`)}\n`);
   }

@@ -3,6 +3,7 @@ import type { Command, DemoClient, Outcome } from './client.js';
 import { describeKeys, serviceKeys } from './etcd-view.js';
 import type { Narrator } from './narrator.js';
 import type { RulesView, Want } from './rules.js';
+import { curlStep, waitForAnswers, type DemoLab } from './lab-step.js';
 
 export interface WalkthroughContext {
   client: DemoClient;
@@ -17,9 +18,13 @@ export interface WalkthroughContext {
   rulesTimeoutMs: number;
   /** True when the rules are proxy-sim's sync output (with -X lines), not its whole rule set. */
   rulesAreSyncs: boolean;
+  /** The lab node proxy-sim programs, for step 5 (real packets); absent: step 5 says why not. */
+  lab?: DemoLab;
 }
 
 const NS = 'default';
+/** The clusterIP of web, for step 5 after its deletion. */
+let webIP: string | undefined;
 
 /** What `kubectl create service clusterip NAME --tcp=80:8080 [--clusterip=IP]` sends. */
 function createClusterIP(name: string, clusterIP?: string): Command {
@@ -105,6 +110,10 @@ export const SCENARIOS: readonly Scenario[] = [
       await step3(ctx, 'web', ips);
       const rules = await step4(ctx, 'web', rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for web');
       n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
+      if (ctx.lab?.node) {
+        const refused = await curlStep(n, ctx.lab, 'a client pod curls the clusterIP before there are endpoints', ips[0]!, 80, 1);
+        if (refused) n.check(refused.every((a) => !/ from /.test(a)), `refused at once by the REJECT rule: ${refused[0]}`);
+      }
       const endpoints = {
         apiVersion: 'v1',
         kind: 'Endpoints',
@@ -124,6 +133,12 @@ export const SCENARIOS: readonly Scenario[] = [
       n.check(succeeded(ep.outcome, 'endpoints/web created'), 'kubectl printed: endpoints/web created');
       const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.1.5:8080'] }, 'proxy-sim rewrote the rules for web');
       n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
+      if (ctx.lab) {
+        webIP = ips[0];
+        await waitForAnswers(ctx.lab, ips[0]!, 80, ['10.244.1.5:8080', '10.244.2.7:8080']);
+        const answers = await curlStep(n, ctx.lab, 'a client pod curls the clusterIP: the kernel picks an endpoint per connection', ips[0]!, 80, 6);
+        if (answers) n.check(answers.every((a) => /^10\.244\.(1\.5|2\.7):8080 from /.test(a)), 'every request was answered by one of the two endpoints');
+      }
     
     },
   },
@@ -217,6 +232,11 @@ export const SCENARIOS: readonly Scenario[] = [
       n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
       const rules = await step4(ctx, 'web', rulesFrom, { present: false }, 'proxy-sim removed the rules for web');
       if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
+      if (ctx.lab?.node && webIP) {
+        const answers = await curlStep(n, ctx.lab, 'the client pod curls the old clusterIP again', webIP, 80, 1);
+        // No rule is left for the address: the node routes it away, and nothing answers.
+        if (answers) n.check(answers.every((a) => !/ from /.test(a)), `no endpoint answers any more: ${answers[0]}`);
+      }
     },
   },
 ];

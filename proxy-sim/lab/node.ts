@@ -181,7 +181,8 @@ export class LabNode {
       const ports = (slice.ports ?? []).filter((p) => typeof p.port === 'number' && (p.protocol ?? 'TCP') !== 'SCTP').map((p) => `${(p.protocol ?? 'TCP').toLowerCase()}:${p.port}`);
       for (const ep of slice.endpoints ?? []) {
         const ip = ep.addresses?.[0];
-        if (!ip || parseIP(ip)?.family !== family || taken.has(ip)) continue;
+        // Loopback and link-local endpoints (an apiserver advertising 127.0.0.1) get no pod.
+        if (!ip || parseIP(ip)?.family !== family || taken.has(ip) || /^(127\.|169\.254\.|::1$|fe80:)/i.test(ip)) continue;
         const w = wanted.get(ip) ?? { family, local: ep.nodeName === this.settings.nodeName, ports: new Set<string>() };
         for (const p of ports) w.ports.add(p);
         wanted.set(ip, w);
