@@ -118,12 +118,17 @@ function addressMatches(m: AddressMatch, ip: IP): boolean {
   return inside !== m.negated;
 }
 
+function describeAddress(what: string, ip: string, m: AddressMatch): string {
+  if (m.value.includes('/')) return `${what} ${ip} is ${m.negated ? 'not ' : ''}in ${m.value}`;
+  return m.negated ? `${what} ${ip} is not ${m.value}` : `${what} is ${m.value}`;
+}
+
 /** Why the rule matches the packet, or undefined when it does not. */
 function matches(rule: Rule, p: Packet, src: IP, local: Set<string>, notes: string[]): string[] | undefined {
   const why: string[] = [];
   if (rule.source) {
     if (!addressMatches(rule.source, src)) return undefined;
-    why.push(`source ${p.src} ${rule.source.negated ? 'is not in' : 'is in'} ${rule.source.value}`);
+    why.push(describeAddress('source', p.src, rule.source));
   }
   if (rule.srcType) {
     const isLocal = local.has(canonical(p.src));
@@ -137,7 +142,7 @@ function matches(rule: Rule, p: Packet, src: IP, local: Set<string>, notes: stri
   if (rule.destination) {
     const dst = parseIP(p.dst)!;
     if (!addressMatches(rule.destination, dst)) return undefined;
-    why.push(`destination ${p.dst} ${rule.destination.negated ? 'is not in' : 'is'} ${rule.destination.value}`);
+    why.push(describeAddress('destination', p.dst, rule.destination));
   }
   if (rule.dstType) {
     const isLocal = local.has(canonical(p.dst));
