@@ -15,6 +15,13 @@ export function openLab(name: string, node: NodeSettings, families: readonly Fam
   const lab = new LabNode(name, node, families, log);
   lab.create();
   process.once('exit', () => lab.destroy());
+  // From now on, also while live mode is still starting: a signal takes the namespaces with it.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      lab.destroy();
+      process.exit(0);
+    });
+  }
   process.once('uncaughtException', (err) => {
     lab.destroy();
     log(`proxy-sim: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);

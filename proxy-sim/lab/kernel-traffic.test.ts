@@ -4,7 +4,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PID_DIR } from './names.js';
+import { sharedEtcd, uniquePrefix } from '../../shared/testing/etcd.js';
+import { parseNetnsList, PID_DIR } from './names.js';
 import { LabNode, labUnavailable } from './node.js';
 import { Lab, LAB_NODE, addressOf, labSettings, tally } from '../testing/lab.js';
 import type { ProbeAnswer } from './probe.js';
@@ -292,6 +293,38 @@ describe('packets through the rules in a real kernel (lab node in network namesp
         expect(seen, `trace said ${JSON.stringify(traced)}`).to.deep.equal({ output: traced.output.split(', ').sort().join(', '), masq: traced.masq });
       });
     }
+  });
+
+  it('proxy-sim --netns: SIGTERM and SIGINT remove every namespace; after a kill -9 the next start removes the leftovers', async () => {
+    const { endpoints } = await sharedEtcd();
+    const prefix = uniquePrefix('lab-cli');
+    const namespaces = () => parseNetnsList(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).filter((n) => n.startsWith('cliplab-tcli-'));
+    const start = () => {
+      const child = spawn(process.execPath, [MAIN, '--etcd-servers', endpoints.join(','), '--etcd-prefix', prefix, '--netns', 'tcli', '--hostname-override', LAB_NODE, '--node-ip', '192.168.51.2', '--cluster-cidr', '10.244.0.0/16', '--output', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      let err = '';
+      child.stderr.on('data', (d: Buffer) => (err += d.toString()));
+      const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
+      return { child, exited, err: () => err };
+    };
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+      const run = start();
+      await until(async () => run.err().includes('lab: node cliplab-tcli-node'), `the lab to come up (${signal}); stderr: ${run.err()}`);
+      expect(namespaces()).to.include.members(['cliplab-tcli-node', 'cliplab-tcli-remote', 'cliplab-tcli-client']);
+      run.child.kill(signal);
+      expect(await run.exited).to.equal(0);
+      expect(namespaces(), `after ${signal}`).to.deep.equal([]);
+    }
+    const killed = start();
+    await until(async () => killed.err().includes('lab: node cliplab-tcli-node'), 'the lab to come up');
+    killed.child.kill('SIGKILL');
+    await killed.exited;
+    expect(namespaces()).to.have.length.above(0);
+    const next = start();
+    await until(async () => next.err().includes('lab: node cliplab-tcli-node'), 'the second lab to come up');
+    expect(next.err()).to.match(/lab: removed \d+ namespaces left by a lab that did not clean up: cliplab-tcli-/);
+    next.child.kill('SIGINT');
+    await next.exited;
+    expect(namespaces()).to.deep.equal([]);
   });
 
   it('at start, removes the namespaces of a lab that died and refuses the name of one that runs', async () => {
