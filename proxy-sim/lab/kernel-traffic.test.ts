@@ -236,6 +236,10 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       await make('etp', { type: 'NodePort', externalTrafficPolicy: 'Local' }, [{ ip: '10.244.1.22', local: true }, { ip: '10.244.2.22', local: false }]);
       await make('none', {}, []);
       await make('itp-remote', { internalTrafficPolicy: 'Local' }, [{ ip: '10.244.2.23', local: false }]);
+      await make('dns', { ports: [{ name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' }] }, []);
+      await world.post(SLICES, sliceBody('dns', [{ ip: '10.244.1.24', local: true }], { ports: [{ name: 'dns', port: 5353, protocol: 'UDP' }] }));
+      await make('dns-none', { ports: [{ name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' }] }, []);
+      await untilAllAnswer(world, world.node.client, ips.dns!, 53, ['10.244.1.24:5353'], 'udp');
       await untilAllAnswer(world, world.node.client, ips.web!, 80, ['10.244.1.20:8080', '10.244.2.20:8080']);
       await untilAllAnswer(world, world.node.remote, NODE_V4, ports.np!, ['10.244.1.21:8080', '10.244.2.21:8080']);
       await untilAllAnswer(world, world.node.client, ips.etp!, 80, ['10.244.1.22:8080', '10.244.2.22:8080']);
@@ -248,10 +252,10 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       if (files) rmSync(files, { recursive: true, force: true });
     });
 
-    function trace(src: string, dst: string, dport: number): { output: string; masq: boolean } {
+    function trace(src: string, dst: string, dport: number, protocol: 'tcp' | 'udp'): { output: string; masq: boolean } {
       const res = spawnSync(process.execPath, [MAIN, 'trace', '--services', join(files, 'services.json'), '--endpointslices', join(files, 'slices.json'),
         `--hostname-override=${LAB_NODE}`, `--node-ip=${NODE_V4}`, '--host-addresses=192.168.50.2/24', '--cluster-cidr=10.244.0.0/16,fd00:244::/64',
-        '--src', src, '--dst', dst, '--dport', String(dport), '-o', 'json'], { encoding: 'utf8' });
+        '--src', src, '--dst', dst, '--dport', String(dport), '--protocol', protocol, '-o', 'json'], { encoding: 'utf8' });
       if (res.status !== 0) throw new Error(res.stderr);
       return JSON.parse(res.stdout) as { output: string; masq: boolean };
     }
@@ -263,9 +267,9 @@ describe('packets through the rules in a real kernel (lab node in network namesp
     };
 
     /** What the kernel did with `count` new connections: endpoints reached, or the error, and whether any was masqueraded. */
-    async function kernel(ns: string, dst: string, dport: number, count: number): Promise<{ output: string; masq: boolean }> {
+    async function kernel(ns: string, dst: string, dport: number, protocol: 'tcp' | 'udp', count: number): Promise<{ output: string; masq: boolean }> {
       const before = masqCount();
-      const answers = await world.probe(ns, dst, dport, { count, timeoutMs: 1500 });
+      const answers = await world.probe(ns, dst, dport, { protocol, count, timeoutMs: 1500 });
       const masq = masqCount() > before;
       const endpoints = [...new Set(answers.map((a) => a.endpoint).filter((e) => e !== undefined))].sort();
       if (endpoints.length > 0) return { output: endpoints.join(', '), masq };
@@ -274,7 +278,7 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       return { output: verdict, masq };
     }
 
-    const flows: { name: string; from: 'client' | 'remote' | 'node' | 'pod'; src: string; dst: () => string; dport: () => number; count?: number }[] = [
+    const flows: { name: string; from: 'client' | 'remote' | 'node' | 'pod'; src: string; dst: () => string; dport: () => number; protocol?: 'udp'; count?: number }[] = [
       { name: 'a pod to a cluster IP with two endpoints', from: 'client', src: CLIENT_V4, dst: () => ips.web!, dport: () => 80 },
       { name: 'a pod to a cluster IP on a port the Service does not have', from: 'client', src: CLIENT_V4, dst: () => ips.web!, dport: () => 81, count: 1 },
       { name: 'hairpin: an endpoint to its own Service', from: 'pod', src: '10.244.1.20', dst: () => ips.web!, dport: () => 80 },
@@ -284,12 +288,14 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       { name: 'a pod to a NodePort with externalTrafficPolicy Local', from: 'client', src: CLIENT_V4, dst: () => NODE_V4, dport: () => ports.etp! },
       { name: 'a pod to a Service without endpoints (REJECT)', from: 'client', src: CLIENT_V4, dst: () => ips.none!, dport: () => 80, count: 2 },
       { name: 'a pod to an internalTrafficPolicy Local Service with no local endpoint (DROP)', from: 'client', src: CLIENT_V4, dst: () => ips['itp-remote']!, dport: () => 80, count: 1 },
+      { name: 'UDP: a pod to a UDP cluster IP', from: 'client', src: CLIENT_V4, dst: () => ips.dns!, dport: () => 53, protocol: 'udp', count: 4 },
+      { name: 'UDP: a pod to a UDP Service without endpoints (REJECT)', from: 'client', src: CLIENT_V4, dst: () => ips['dns-none']!, dport: () => 53, protocol: 'udp', count: 1 },
     ];
     for (const f of flows) {
       it(f.name, async () => {
         const ns = { client: world.node.client, remote: world.node.remote, node: world.node.node, pod: world.node.podOf(f.src)! }[f.from];
-        const traced = trace(f.src, f.dst(), f.dport());
-        const seen = await kernel(ns, f.dst(), f.dport(), f.count ?? 24);
+        const traced = trace(f.src, f.dst(), f.dport(), f.protocol ?? 'tcp');
+        const seen = await kernel(ns, f.dst(), f.dport(), f.protocol ?? 'tcp', f.count ?? 24);
         expect(seen, `trace said ${JSON.stringify(traced)}`).to.deep.equal({ output: traced.output.split(', ').sort().join(', '), masq: traced.masq });
       });
     }
