@@ -119,7 +119,8 @@ export class LabNode {
     if (full) this.ensureJumpRules(family);
     const tool = family === 4 ? 'iptables-restore' : 'ip6tables-restore';
     const res = run('ip', ['netns', 'exec', this.node, tool, '-w', '5', '--noflush', '--counters'], text);
-    if (res.status !== 0) throw new Error(`${full ? 'full' : 'partial'} ${tool} failed: ${res.stderr.trim() || `exit status ${res.status}`}`);
+    // One log line: iptables-restore puts its version and the failing line on separate lines.
+    if (res.status !== 0) throw new Error(`${full ? 'full' : 'partial'} ${tool} failed: ${res.stderr.trim().replace(/\s*\n\s*/g, ' ') || `exit status ${res.status}`}`);
   }
 
   /** Runs a command in one of the lab's namespaces, e.g. iptables-save in the node. */
