@@ -333,6 +333,21 @@ describe('packets through the rules in a real kernel (lab node in network namesp
     expect(namespaces()).to.deep.equal([]);
   });
 
+  it('no pod for a loopback endpoint (the apiserver advertising 127.0.0.1); a pod per other endpoint, local or remote', () => {
+    const node = new LabNode(`t${process.pid.toString(16)}lo`, labSettings([4]), [4], () => undefined);
+    node.create();
+    try {
+      const slice = sliceBody('kubernetes', [{ ip: '127.0.0.1', local: false }, { ip: '10.244.1.30', local: true }, { ip: '10.244.2.30', local: false }]);
+      node.endpointSlice('/registry/endpointslices/default/kubernetes', slice as never);
+      node.restore(4, '*filter\nCOMMIT\n', false);
+      expect(node.podOf('127.0.0.1')).to.equal(undefined);
+      expect(node.podOf('10.244.1.30')).to.match(/^cliplab-t[0-9a-f]+lo-pod\d+$/);
+      expect(node.exec(node.node, 'ip', ['route', 'show', '10.244.2.30'])).to.include(`via ${REMOTE_V4}`);
+    } finally {
+      node.destroy();
+    }
+  });
+
   it('at start, removes the namespaces of a lab that died and refuses the name of one that runs', async () => {
     const dead = spawnSync('true');
     mkdirSync(PID_DIR, { recursive: true });
