@@ -22,7 +22,7 @@ interface EP {
   local: boolean;
 }
 
-export function serviceBody(name: string, spec: Record<string, unknown> = {}) {
+function serviceBody(name: string, spec: Record<string, unknown> = {}) {
   return {
     apiVersion: 'v1',
     kind: 'Service',
@@ -31,7 +31,7 @@ export function serviceBody(name: string, spec: Record<string, unknown> = {}) {
   };
 }
 
-export function sliceBody(service: string, eps: EP[], options: { family?: 4 | 6; ports?: { name: string; port: number; protocol: string }[]; suffix?: string } = {}) {
+function sliceBody(service: string, eps: EP[], options: { family?: 4 | 6; ports?: { name: string; port: number; protocol: string }[]; suffix?: string } = {}) {
   return {
     apiVersion: 'discovery.k8s.io/v1',
     kind: 'EndpointSlice',

@@ -5,6 +5,7 @@ import { promisify } from 'node:util';
 import { call, startTestApiServer } from '../../apiserver/testing/server.js';
 import type { RunningApiServer } from '../../apiserver/server.js';
 import type { Family } from '../../shared/net/ip.js';
+import { sharedEtcd } from '../../shared/testing/etcd.js';
 import { LabNode } from '../lab/node.js';
 import type { ProbeAnswer } from '../lab/probe.js';
 import type { NodeSettings } from '../render/node-config.js';
@@ -44,7 +45,7 @@ export class Lab {
     const node = new LabNode(`t${randomBytes(3).toString('hex')}`, settings, families, () => undefined);
     try {
       node.create();
-      const { endpoints } = await (await import('../../shared/testing/etcd.js')).sharedEtcd();
+      const { endpoints } = await sharedEtcd();
       const live = await LiveRun.start(endpoints, api.prefix, { node: settings, families, kernel: node, syncPeriodMs: options.syncPeriodMs ?? 3_600_000 });
       return new Lab(api, node, live);
     } catch (err) {
