@@ -306,7 +306,7 @@ describe('packets through the rules in a real kernel (lab node in network namesp
     const prefix = uniquePrefix('lab-cli');
     const namespaces = () => parseNetnsList(spawnSync('ip', ['netns', 'list'], { encoding: 'utf8' }).stdout).filter((n) => n.startsWith('cliplab-tcli-'));
     const start = () => {
-      const child = spawn(process.execPath, [MAIN, '--etcd-servers', endpoints.join(','), '--etcd-prefix', prefix, '--netns', 'tcli', '--hostname-override', LAB_NODE, '--node-ip', '192.168.51.2', '--cluster-cidr', '10.244.0.0/16', '--output', 'none'], { stdio: ['ignore', 'ignore', 'pipe'] });
+      const child = spawn(process.execPath, [MAIN, '--etcd-servers', endpoints.join(','), '--etcd-prefix', prefix, '--netns', 'tcli', '--hostname-override', LAB_NODE, '--node-ip', '192.168.51.2', '--cluster-cidr', '10.244.0.0/16', '--output', 'none', '--metrics-bind-address=', '--healthz-bind-address='], { stdio: ['ignore', 'ignore', 'pipe'] });
       let err = '';
       child.stderr.on('data', (d: Buffer) => (err += d.toString()));
       const exited = new Promise<number | null>((r) => child.on('exit', (code) => r(code)));
