@@ -224,7 +224,7 @@ describe('packets through the rules in a real kernel (lab node in network namesp
 
     before(async function () {
       this.timeout(120_000);
-      world = await Lab.start();
+      world = await Lab.start({ families: [4, 6] });
       const make = async (name: string, spec: Record<string, unknown>, eps: EP[]) => {
         const created = await world.post(SVCS, serviceBody(name, spec));
         ips[name] = created.spec.clusterIP as string;
@@ -240,6 +240,9 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       await world.post(SLICES, sliceBody('dns', [{ ip: '10.244.1.24', local: true }], { ports: [{ name: 'dns', port: 5353, protocol: 'UDP' }] }));
       await make('dns-none', { ports: [{ name: 'dns', port: 53, targetPort: 5353, protocol: 'UDP' }] }, []);
       await untilAllAnswer(world, world.node.client, ips.dns!, 53, ['10.244.1.24:5353'], 'udp');
+      await make('web6', { ipFamilies: ['IPv6'], type: 'NodePort' }, []);
+      await world.post(SLICES, sliceBody('web6', [{ ip: 'fd00:244::1:25', local: true }, { ip: 'fd00:244::2:25', local: false }], { family: 6 }));
+      await untilAllAnswer(world, world.node.client, ips.web6!, 80, ['[fd00:244::1:25]:8080', '[fd00:244::2:25]:8080']);
       await untilAllAnswer(world, world.node.client, ips.web!, 80, ['10.244.1.20:8080', '10.244.2.20:8080']);
       await untilAllAnswer(world, world.node.remote, NODE_V4, ports.np!, ['10.244.1.21:8080', '10.244.2.21:8080']);
       await untilAllAnswer(world, world.node.client, ips.etp!, 80, ['10.244.1.22:8080', '10.244.2.22:8080']);
@@ -254,23 +257,24 @@ describe('packets through the rules in a real kernel (lab node in network namesp
 
     function trace(src: string, dst: string, dport: number, protocol: 'tcp' | 'udp'): { output: string; masq: boolean } {
       const res = spawnSync(process.execPath, [MAIN, 'trace', '--services', join(files, 'services.json'), '--endpointslices', join(files, 'slices.json'),
-        `--hostname-override=${LAB_NODE}`, `--node-ip=${NODE_V4}`, '--host-addresses=192.168.50.2/24', '--cluster-cidr=10.244.0.0/16,fd00:244::/64',
+        `--hostname-override=${LAB_NODE}`, `--node-ip=${NODE_V4}`, '--host-addresses=192.168.50.2/24,2001:db8:50::2/64', '--cluster-cidr=10.244.0.0/16,fd00:244::/64',
         '--src', src, '--dst', dst, '--dport', String(dport), '--protocol', protocol, '-o', 'json'], { encoding: 'utf8' });
       if (res.status !== 0) throw new Error(res.stderr);
       return JSON.parse(res.stdout) as { output: string; masq: boolean };
     }
 
     /** Packets that went through KUBE-MARK-MASQ so far, from the kernel's rule counter. */
-    const masqCount = () => {
-      const out = world.node.exec(world.node.node, 'iptables', ['-w', '5', '-t', 'nat', '-L', 'KUBE-MARK-MASQ', '-v', '-x', '-n']);
+    const masqCount = (family: 4 | 6) => {
+      const out = world.node.exec(world.node.node, family === 4 ? 'iptables' : 'ip6tables', ['-w', '5', '-t', 'nat', '-L', 'KUBE-MARK-MASQ', '-v', '-x', '-n']);
       return Number(/^\s*(\d+)\s+\d+\s+MARK/m.exec(out)![1]);
     };
 
     /** What the kernel did with `count` new connections: endpoints reached, or the error, and whether any was masqueraded. */
     async function kernel(ns: string, dst: string, dport: number, protocol: 'tcp' | 'udp', count: number): Promise<{ output: string; masq: boolean }> {
-      const before = masqCount();
+      const family = dst.includes(':') ? 6 : 4;
+      const before = masqCount(family);
       const answers = await world.probe(ns, dst, dport, { protocol, count, timeoutMs: 1500 });
-      const masq = masqCount() > before;
+      const masq = masqCount(family) > before;
       const endpoints = [...new Set(answers.map((a) => a.endpoint).filter((e) => e !== undefined))].sort();
       if (endpoints.length > 0) return { output: endpoints.join(', '), masq };
       const error = answers[0]?.error;
@@ -289,6 +293,8 @@ describe('packets through the rules in a real kernel (lab node in network namesp
       { name: 'a pod to a Service without endpoints (REJECT)', from: 'client', src: CLIENT_V4, dst: () => ips.none!, dport: () => 80, count: 2 },
       { name: 'a pod to an internalTrafficPolicy Local Service with no local endpoint (DROP)', from: 'client', src: CLIENT_V4, dst: () => ips['itp-remote']!, dport: () => 80, count: 1 },
       { name: 'UDP: a pod to a UDP cluster IP', from: 'client', src: CLIENT_V4, dst: () => ips.dns!, dport: () => 53, protocol: 'udp', count: 4 },
+      { name: 'IPv6: a pod to a cluster IP with two endpoints', from: 'client', src: 'fd00:244::ffff:ffff:ffff:fffe', dst: () => ips.web6!, dport: () => 80 },
+      { name: 'IPv6: outside to a NodePort on the node IPv6 address', from: 'remote', src: '2001:db8:50:0:ffff:ffff:ffff:fffe', dst: () => '2001:db8:50::2', dport: () => ports.web6! },
       { name: 'UDP: a pod to a UDP Service without endpoints (REJECT)', from: 'client', src: CLIENT_V4, dst: () => ips['dns-none']!, dport: () => 53, protocol: 'udp', count: 1 },
     ];
     for (const f of flows) {
