@@ -40,6 +40,7 @@ const stringMap: Prop = { t: 'map' };
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 export const CORE = 'io.k8s.api.core.v1';
 export const DISCOVERY = 'io.k8s.api.discovery.v1';
+export const NETWORKING = 'io.k8s.api.networking.v1';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 const typeMeta = { apiVersion: str, kind: str };
@@ -210,6 +211,21 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   [`${DISCOVERY}.ForZone`]: { doc: 'ForZone', props: { name: str }, required: ['name'] },
   [`${DISCOVERY}.ForNode`]: { doc: 'ForNode', props: { name: str }, required: ['name'] },
   [`${DISCOVERY}.EndpointPort`]: { doc: 'discovery.EndpointPort', props: { appProtocol: str, name: str, port: i32, protocol: str }, atomic: true },
+
+  [`${NETWORKING}.IPAddress`]: {
+    doc: 'IPAddress',
+    props: { ...typeMeta, metadata: struct(`${META}.ObjectMeta`), spec: struct(`${NETWORKING}.IPAddressSpec`) },
+    gvk: { group: 'networking.k8s.io', kind: 'IPAddress', version: 'v1' },
+  },
+  [`${NETWORKING}.IPAddressSpec`]: { doc: 'IPAddressSpec', props: { parentRef: ref(`${NETWORKING}.ParentReference`) }, required: ['parentRef'] },
+  [`${NETWORKING}.ParentReference`]: { doc: 'ParentReference', props: { group: str, name: str, namespace: str, resource: str }, required: ['resource', 'name'] },
+  [`${NETWORKING}.ServiceCIDR`]: {
+    doc: 'ServiceCIDR',
+    props: { ...typeMeta, metadata: struct(`${META}.ObjectMeta`), spec: struct(`${NETWORKING}.ServiceCIDRSpec`), status: struct(`${NETWORKING}.ServiceCIDRStatus`) },
+    gvk: { group: 'networking.k8s.io', kind: 'ServiceCIDR', version: 'v1' },
+  },
+  [`${NETWORKING}.ServiceCIDRSpec`]: { doc: 'ServiceCIDRSpec', props: { cidrs: atomicList(str) } },
+  [`${NETWORKING}.ServiceCIDRStatus`]: { doc: 'ServiceCIDRStatus', props: { conditions: mapList(struct(`${META}.Condition`), ['type'], 'type') } },
 };
 
 /** The top-level kinds, by `kind`, with their component names. */
@@ -218,6 +234,8 @@ export const KIND_COMPONENTS = {
   Namespace: `${CORE}.Namespace`,
   Endpoints: `${CORE}.Endpoints`,
   EndpointSlice: `${DISCOVERY}.EndpointSlice`,
+  IPAddress: `${NETWORKING}.IPAddress`,
+  ServiceCIDR: `${NETWORKING}.ServiceCIDR`,
 } as const;
 
 export type ServedKind = keyof typeof KIND_COMPONENTS;

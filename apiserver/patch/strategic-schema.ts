@@ -48,10 +48,19 @@ export const ENDPOINTS_PATCH_SCHEMA = schema('Endpoints', { metadata: struct(Obj
 
 export const ENDPOINT_SLICE_PATCH_SCHEMA = schema('EndpointSlice', { metadata: struct(ObjectMeta) });
 
+export const IPADDRESS_PATCH_SCHEMA = schema('IPAddress', { metadata: struct(ObjectMeta) });
+
+export const SERVICECIDR_PATCH_SCHEMA = schema('ServiceCIDR', {
+  metadata: struct(ObjectMeta),
+  status: struct(schema('ServiceCIDRStatus', { conditions: mergeList('type', Condition) })),
+});
+
 /** Schemas by kind, for the request handler. */
 export const PATCH_SCHEMAS: ReadonlyMap<string, PatchSchema> = new Map([
   ['Service', SERVICE_PATCH_SCHEMA],
   ['Namespace', NAMESPACE_PATCH_SCHEMA],
   ['Endpoints', ENDPOINTS_PATCH_SCHEMA],
   ['EndpointSlice', ENDPOINT_SLICE_PATCH_SCHEMA],
+  ['IPAddress', IPADDRESS_PATCH_SCHEMA],
+  ['ServiceCIDR', SERVICECIDR_PATCH_SCHEMA],
 ]);

@@ -249,10 +249,26 @@ export const EndpointSlice = message('EndpointSlice', [
   msgs(3, 'ports', () => EndpointSlicePort, 'always'),
 ]);
 
+// k8s.io.api.networking.v1
+
+export const ParentReference = message('ParentReference', [str(1, 'group'), str(2, 'resource'), str(3, 'namespace'), str(4, 'name')]);
+export const IPAddressSpec = message('IPAddressSpec', [msg(1, 'parentRef', () => ParentReference, 'pointer')]);
+export const IPAddress = message('IPAddress', [msg(1, 'metadata', () => ObjectMeta, 'struct'), msg(2, 'spec', () => IPAddressSpec, 'struct')]);
+
+export const ServiceCIDRSpec = message('ServiceCIDRSpec', [strs(1, 'cidrs')]);
+export const ServiceCIDRStatus = message('ServiceCIDRStatus', [msgs(1, 'conditions', () => Condition)]);
+export const ServiceCIDR = message('ServiceCIDR', [
+  msg(1, 'metadata', () => ObjectMeta, 'struct'),
+  msg(2, 'spec', () => ServiceCIDRSpec, 'struct'),
+  msg(3, 'status', () => ServiceCIDRStatus, 'struct'),
+]);
+
 /** The top-level kinds a protobuf body may carry, by `apiVersion/kind`. */
 export const TOP_LEVEL: ReadonlyMap<string, MessageSpec> = new Map([
   ['v1/Service', Service],
   ['v1/Namespace', Namespace],
   ['v1/Endpoints', Endpoints],
   ['discovery.k8s.io/v1/EndpointSlice', EndpointSlice],
+  ['networking.k8s.io/v1/IPAddress', IPAddress],
+  ['networking.k8s.io/v1/ServiceCIDR', ServiceCIDR],
 ]);

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Service } from '../../shared/api/core.js';
 import { IP_ALLOCATOR_MANAGER, IP_FAMILY_LABEL, IP_MANAGED_BY_LABEL, type IPAddress } from '../../shared/api/networking.js';
 import { ipFamilyOf } from '../../shared/net/ip.js';
@@ -10,6 +11,7 @@ export function newIPAddress(ip: string, svc: Service): IPAddress {
     kind: 'IPAddress',
     metadata: {
       name: ip,
+      uid: randomUUID(),
       creationTimestamp: nowTimestamp(),
       labels: { [IP_FAMILY_LABEL]: ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4', [IP_MANAGED_BY_LABEL]: IP_ALLOCATOR_MANAGER },
     },

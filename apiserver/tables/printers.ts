@@ -1,5 +1,6 @@
 import type { Endpoints, Namespace, Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
+import type { IPAddress, ServiceCIDRObject } from '../../shared/api/networking.js';
 import { ageSince } from './duration.js';
 
 /** meta.k8s.io TableColumnDefinition. */
@@ -149,6 +150,28 @@ export const namespacePrinter: Printer<Namespace> = {
   columns: [NAME, ['Status', 'string', '', 0, 'Phase of the namespace (status.phase).'], AGE],
   cells(ns, now) {
     return [ns.metadata?.name ?? '', ns.status?.phase ?? '', ageSince(ns.metadata?.creationTimestamp, now)];
+  },
+};
+
+export const ipAddressPrinter: Printer<IPAddress> = {
+  columns: [NAME, ['ParentRef', 'string', '', 0, ['IPAddressSpec', 'parentRef']], AGE],
+  cells(ip, now) {
+    const ref = ip.spec?.parentRef;
+    // schema.GroupResource's String(), lowercased, then the namespace and name.
+    let parent = '<none>';
+    if (ref) {
+      parent = (ref.group ? `${ref.resource}.${ref.group}` : ref.resource).toLowerCase();
+      if (ref.namespace) parent += `/${ref.namespace}`;
+      parent += `/${ref.name}`;
+    }
+    return [ip.metadata?.name ?? '', parent, ageSince(ip.metadata?.creationTimestamp, now)];
+  },
+};
+
+export const serviceCIDRPrinter: Printer<ServiceCIDRObject> = {
+  columns: [NAME, ['CIDRs', 'string', '', 0, ['ServiceCIDRSpec', 'cidrs']], AGE],
+  cells(sc, now) {
+    return [sc.metadata?.name ?? '', (sc.spec?.cidrs ?? []).join(','), ageSince(sc.metadata?.creationTimestamp, now)];
   },
 };
 
