@@ -1,8 +1,10 @@
+import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
 import type { Etcd3 } from 'etcd3';
 import type { Endpoints, Namespace, Service } from '../shared/api/core.js';
 import type { EndpointSlice } from '../shared/api/discovery.js';
 import type { KubeObject } from '../shared/api/meta.js';
+import { DEFAULT_SERVICE_CIDR_NAME, type ServiceCIDRObject } from '../shared/api/networking.js';
 import { connectEtcd } from '../shared/etcd/client.js';
 import { requestWatchProgress } from '../shared/etcd/watch-progress.js';
 import { PrefixReflector } from '../shared/etcd/reflector.js';
@@ -24,7 +26,11 @@ import { endpointSlices } from './kinds/endpointslices.js';
 import type { Kind, KindDeps } from './kinds/kind.js';
 import { namespaces } from './kinds/namespaces.js';
 import { KINDS } from './kinds/registry.js';
+import { serviceCIDRs } from './kinds/servicecidrs.js';
 import { services } from './kinds/services.js';
+import { ServiceCIDRController } from './servicecidrs/controller.js';
+import { ensureDefaultServiceCIDR } from './servicecidrs/default.js';
+import { ServiceCIDRStatusStrategy } from './servicecidrs/strategy.js';
 import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
 import { NamespaceFinalizeStrategy } from './namespaces/strategy.js';
@@ -44,6 +50,8 @@ export interface ApiServerOptions {
   port: number;
   advertiseAddress: string;
   repairIntervalMs: number;
+  /** How often the ServiceCIDR controller looks at every ServiceCIDR (when it leads). */
+  serviceCIDRSyncMs?: number;
   ipLeakGraceMs: number;
   /** Deadline of each etcd call; a request that runs into it answers 504. */
   etcdRequestTimeoutMs?: number;
@@ -78,6 +86,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const caches = new Map([...built].map(([resource, { strategy }]) => [resource, new WatchCache<KubeObject>({ decorate: strategy.decorate?.bind(strategy), log, requestProgress })]));
   const reflectors = [
     new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log }),
+    new PrefixReflector(client, resourcePrefix(root, 'servicecidrs'), ips.serviceCIDRs, { log }),
     new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log }),
     ...[...built.values()].map(({ kind }) => new PrefixReflector(client, resourcePrefix(root, kind.info.storage), caches.get(kind.info.resource)!, { log })),
   ];
@@ -127,11 +136,16 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
   serverAddress = `${o.advertiseAddress.includes(':') ? `[${o.advertiseAddress}]` : o.advertiseAddress}:${port}`;
 
+  const cidrStores = { main: storeOf(storeMap, serviceCIDRs), status: new Store<ServiceCIDRObject>(client, root, new ServiceCIDRStatusStrategy(), undefined, txns) };
+  await ensureDefaultServiceCIDR(cidrStores, o.serviceCIDRs, log);
+  await waitFor(() => ips.known.some((s) => s.name === DEFAULT_SERVICE_CIDR_NAME), 'the default ServiceCIDR to reach the allocator');
   await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
   const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(k.info.resource)!);
   const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), finalizeStore, namespaced, log);
   deleter.start();
-  const repair = new IPRepairLoop(client, root, o.serviceCIDRs, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
+  const cidrController = new ServiceCIDRController(client, root, cidrStores, { intervalMs: o.serviceCIDRSyncMs ?? 1000, identity: `apiserver-${randomUUID()}`, log });
+  cidrController.start();
+  const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
   repair.start();
   ready = true;
   log(`apiserver: serving on ${url}, service CIDRs ${o.serviceCIDRs.map((c) => c.text).join(',')}, node ports ${o.nodePortRange.toString()}, etcd ${o.etcdServers.join(',')} prefix ${root}`);
@@ -142,6 +156,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     stores,
     async close() {
       repair.stop();
+      await cidrController.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
       for (const cache of caches.values()) cache.closeAll('apiserver shutting down');
@@ -152,6 +167,15 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       client.close();
     },
   };
+}
+
+/** Polls until `done` holds, for start-up steps that wait on a watch. */
+async function waitFor(done: () => boolean, what: string, timeoutMs = 30_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
 }
 
 /** The store of one kind, typed as its objects. */

@@ -336,7 +336,11 @@ export class Store<T extends KubeObject> {
    * After a failed transaction whose object condition held: either a key the write depended on
    * moved (redo it) or a claimed key was taken (the claim decides).
    */
-  private decideClaims(effects: SideEffects, current: Map<string, { modRevision: number }>, attempt: number): void {
+  private decideClaims(effects: SideEffects, current: Map<string, { modRevision: number; value: Buffer }>, attempt: number): void {
+    for (const guard of effects.guards ?? []) {
+      const now = current.get(guard.key);
+      if ((now?.modRevision ?? 0) !== guard.modRevision) guard.onChanged?.(now);
+    }
     for (const claim of effects.claims) {
       if (!current.has(claim.key)) continue;
       const decision = claim.onTaken();

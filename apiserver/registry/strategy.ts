@@ -28,6 +28,8 @@ export interface Guard {
   key: string;
   /** 0 for a key that must still be absent. */
   modRevision: number;
+  /** Told what the key holds now when the write failed because it changed, before the retry. */
+  onChanged?(current: { modRevision: number; value: Buffer } | undefined): void;
 }
 
 /**

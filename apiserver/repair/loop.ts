@@ -27,7 +27,8 @@ export class IPRepairLoop {
   constructor(
     private readonly client: Etcd3,
     private readonly root: string,
-    private readonly cidrs: readonly ServiceCIDR[],
+    /** Every configured ServiceCIDR's ranges, as they are now. */
+    private readonly cidrs: () => readonly ServiceCIDR[],
     private readonly options: RepairOptions,
   ) {}
 
@@ -54,7 +55,7 @@ export class IPRepairLoop {
     const [services, ips] = await this.snapshot(svcPrefix, ipPrefix);
     const ipAddresses = new Map<string, StoredIPAddress>();
     for (const { key, obj, modRevision } of ips) ipAddresses.set(key.slice(ipPrefix.length), { obj, modRevision });
-    const { events, actions } = planRepair(services, ipAddresses, this.cidrs, Date.now(), this.options.graceMs);
+    const { events, actions } = planRepair(services, ipAddresses, this.cidrs(), Date.now(), this.options.graceMs);
     for (const ev of events) this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
     for (const action of actions) await this.apply(action);
   }

@@ -22,6 +22,8 @@ export interface IPDecision {
   cidr: string;
   how: 'requested' | 'random';
   band: 'static' | 'dynamic';
+  /** The networking.k8s.io ServiceCIDR the range belongs to. */
+  serviceCIDR?: string;
 }
 
 const familyOf = (name: string | undefined): Family => (name === 'IPv6' ? 6 : 4);
@@ -171,7 +173,7 @@ export class ServiceAllocation implements SideEffects {
       ]);
     if (this.dryRun) {
       const ip = parseIP(requested)!;
-      if (ips.cidrFor(ip.family)?.slotOf(ip) === undefined) throw invalidIP('the provided network does not match the current range');
+      if (!ips.inRange(ip)) throw invalidIP('the provided network does not match the current range');
       return requested;
     }
     const reserved = this.reserve(() => ips.reserve(requested), (err) => invalidIP(err.message));
@@ -200,7 +202,14 @@ export class ServiceAllocation implements SideEffects {
       cidr: reserved.cidr.text,
       how,
       band: reserved.staticBand ? 'static' : 'dynamic',
+      serviceCIDR: reserved.source?.name,
     });
+    // Better than upstream: no IP is handed out from a ServiceCIDR that is being deleted, since
+    // marking it deleted changes its key and this transaction requires the key as it was read.
+    const source = reserved.source;
+    if (source && !this.guards.some((g) => g.key === source.key)) {
+      this.guards.push({ key: source.key, modRevision: source.modRevision, onChanged: (current) => this.allocators.ips.refreshSource(source.key, current) });
+    }
     const key = this.allocators.ips.keyFor(reserved.text);
     const ipAddress = newIPAddress(reserved.text, this.svc);
     this.claims.push({

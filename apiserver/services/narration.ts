@@ -39,10 +39,11 @@ export function describeDecisions(svc: Service, decisions: readonly IPDecision[]
     return why && `step 2/4 allocate: service ${ref(svc)}: ${why}`;
   }
   const parts = decisions.map((d) => {
-    const cidr = ips.cidrs.find((c) => c.text === d.cidr);
+    const cidr = ips.rangeOf(d.cidr);
     const where = cidr ? bandText(cidr, d.band) : d.band;
     const how = d.how === 'random' ? 'picked at random from the' : 'requested, in the';
-    return `${d.ip} (${d.family}, ${how} ${where} of ${d.cidr})`;
+    const source = d.serviceCIDR ? ` in ServiceCIDR ${d.serviceCIDR}` : '';
+    return `${d.ip} (${d.family}, ${how} ${where} of ${d.cidr}${source})`;
   });
   return `step 2/4 allocate: service ${ref(svc)} gets clusterIP ${parts.join(' and ')}`;
 }

@@ -11,6 +11,7 @@ export interface TestServerOptions {
   etcdServers?: string[];
   repairIntervalMs?: number;
   ipLeakGraceMs?: number;
+  serviceCIDRSyncMs?: number;
   etcdRequestTimeoutMs?: number;
   watchLimits?: WatchLimits;
   /** Collects log lines instead of printing them. */
@@ -32,6 +33,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     advertiseAddress: '192.168.0.10',
     repairIntervalMs: options.repairIntervalMs ?? 3_600_000,
     ipLeakGraceMs: options.ipLeakGraceMs ?? 60_000,
+    serviceCIDRSyncMs: options.serviceCIDRSyncMs,
     etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
     watchLimits: options.watchLimits,
     log: (line) => logs?.push(line),
