@@ -45,6 +45,17 @@ describe('e2e: older kubectl versions (1.27 to 1.32, run directly)', function ()
         expect(v.serverVersion).to.include({ major: '1', minor: '33' });
       });
 
+      if (minor >= 31) {
+        it('lists ServiceCIDRs and IPAddresses through discovery', async () => {
+          const cidrs = table(await kubectl.ok(['get', 'servicecidrs']));
+          expect(cidrs.header).to.deep.equal(['NAME', 'CIDRS', 'AGE']);
+          expect(cidrs.rows[0]!.slice(0, 2)).to.deep.equal(['kubernetes', '10.96.0.0/12']);
+          const ips = table(await kubectl.ok(['get', 'ipaddresses', '10.96.0.1']));
+          expect(ips.header).to.deep.equal(['NAME', 'PARENTREF', 'AGE']);
+          expect(ips.rows[0]!.slice(0, 2)).to.deep.equal(['10.96.0.1', 'services/default/kubernetes']);
+        });
+      }
+
       it('get svc prints the real columns', async () => {
         const { header, rows } = table(await kubectl.ok(['get', 'svc', 'kubernetes', '-o', 'wide']));
         expect(header).to.deep.equal(['NAME', 'TYPE', 'CLUSTER-IP', 'EXTERNAL-IP', 'PORT(S)', 'AGE', 'SELECTOR']);
