@@ -1,5 +1,5 @@
+import { cidrBounds, cidrSize } from '../../shared/net/cidr.js';
 import {
-  cidrSize,
   familyBits,
   familyName,
   formatCIDR,
@@ -19,6 +19,8 @@ export class ServiceCIDR {
   readonly text: string;
   /** First usable address. */
   readonly first: bigint;
+  /** Last usable address. */
+  readonly last: bigint;
   /** Number of usable addresses. */
   readonly size: bigint;
   /** Size of the static band at the bottom of the range (KEP-3070). */
@@ -27,10 +29,11 @@ export class ServiceCIDR {
   constructor(readonly cidr: CIDR) {
     this.family = cidr.family;
     this.text = formatCIDR(cidr);
-    const total = cidrSize(cidr);
-    this.first = cidr.network + 1n;
-    this.size = cidr.family === 4 ? max0(total - 2n) : max0(total - 1n);
-    this.bandSize = staticBandSize(total);
+    const { start, end, size } = cidrBounds(cidr);
+    this.first = start + 1n;
+    this.last = cidr.family === 4 ? end - 1n : end;
+    this.size = max0(this.last - this.first + 1n);
+    this.bandSize = staticBandSize(size);
   }
 
   get familyName(): 'IPv4' | 'IPv6' {

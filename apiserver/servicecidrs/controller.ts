@@ -8,7 +8,8 @@ import {
   type IPAddress,
   type ServiceCIDRObject,
 } from '../../shared/api/networking.js';
-import { cidrContains, parseCIDR, parseIP, type CIDR } from '../../shared/net/ip.js';
+import { cidrContains, cidrCovers } from '../../shared/net/cidr.js';
+import { parseCIDR, parseIP, type CIDR } from '../../shared/net/ip.js';
 import { resourcePrefix } from '../../shared/storage/keys.js';
 import { StatusError } from '../errors/status.js';
 import { nowTimestamp } from '../registry/object-meta.js';
@@ -147,7 +148,7 @@ export class ServiceCIDRController {
   private async canDelete(sc: ServiceCIDRObject, all: readonly ServiceCIDRObject[]): Promise<boolean> {
     const others = all.filter((o) => o.metadata.name !== sc.metadata.name && !o.metadata.deletionTimestamp).flatMap((o) => cidrsOf(o));
     const mine = cidrsOf(sc);
-    const covered = (c: CIDR) => others.some((o) => o.family === c.family && o.prefix <= c.prefix && cidrContains(o, { family: c.family, value: c.network }));
+    const covered = (c: CIDR) => others.some((o) => cidrCovers(o, c));
     if (mine.every(covered)) return true;
     const kvs = await this.client.getAll().prefix(resourcePrefix(this.root, 'ipaddresses')).strings();
     for (const value of Object.values(kvs)) {

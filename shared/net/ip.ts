@@ -141,13 +141,5 @@ export function formatCIDR(cidr: CIDR): string {
   return `${formatIP({ family: cidr.family, value: cidr.network })}/${cidr.prefix}`;
 }
 
-export function cidrContains(cidr: CIDR, ip: IP): boolean {
-  return ip.family === cidr.family && (ip.value & prefixMask(cidr.family, cidr.prefix)) === cidr.network;
-}
-
-/** The number of addresses in the CIDR, 2^(host bits). */
-export function cidrSize(cidr: CIDR): bigint {
-  return 1n << BigInt(familyBits(cidr.family) - cidr.prefix);
-}
-
-
+// Arithmetic on CIDRs lives in cidr.ts (ip-cidr); these stay importable from here.
+export { cidrContains, cidrSize } from './cidr.js';
