@@ -9,11 +9,13 @@ export interface Outcome {
 
 /** The same request kubectl would make, for machines (or containers) without kubectl. */
 export interface HttpEquivalent {
-  method: 'POST' | 'DELETE';
+  method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;
   /** What kubectl prints on success, e.g. `service/web created`. */
   success: string;
+  /** For reads: what kubectl would print from the answer's body. */
+  render?: (body: unknown) => string;
 }
 
 /** One command of the walkthrough: kubectl's arguments, its stdin, and the request behind it. */
@@ -88,14 +90,14 @@ export class HttpClient implements DemoClient {
   constructor(private readonly server: string) {}
 
   async run(command: Command): Promise<Outcome> {
-    const { method, path, body, success } = command.http;
+    const { method, path, body, success, render } = command.http;
     const res = await fetch(this.server + path, {
       method,
       headers: body === undefined ? {} : { 'Content-Type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
     });
     const answer = (await res.json().catch(() => ({}))) as { message?: string; reason?: string; details?: { kind?: string; name?: string; causes?: { field?: string; message?: string }[] } };
-    if (res.ok) return { code: 0, stdout: `${success}\n`, stderr: '' };
+    if (res.ok) return { code: 0, stdout: `${render ? render(answer) : success}\n`, stderr: '' };
     return { code: 1, stdout: '', stderr: `${kubectlError(answer)}\n` };
   }
 }

@@ -16,7 +16,8 @@ import { walkthrough } from './scenarios.js';
 import { openDemoLab, type DemoLab } from './lab-step.js';
 import { freePort } from '../shared/net/free-port.js';
 
-const SERVICE_RANGE = '10.96.0.0/12,fd00:10:96::/108';
+// A /24, so the walkthrough can fill it and extend it with a second ServiceCIDR.
+const SERVICE_RANGE = '10.96.0.0/24,fd00:10:96::/108';
 
 const program = new Command('demo')
   .description('The four-step walkthrough: kubectl -> apiserver -> etcd -> proxy-sim, with real components')

@@ -1,5 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import type { Command, DemoClient, Outcome } from './client.js';
+import { formatIP, parseCIDR } from '../shared/net/ip.js';
+import { ServiceCIDR } from '../apiserver/allocator/service-cidr.js';
 import { describeKeys, serviceKeys } from './etcd-view.js';
 import type { Narrator } from './narrator.js';
 import type { RulesView, Want } from './rules.js';
@@ -38,6 +40,42 @@ function createClusterIP(name: string, clusterIP?: string): Command {
 function applyManifest(kind: string, plural: string, obj: { metadata: { name: string } }, yaml: string): Command {
   return { args: ['apply', '-f', '-'], stdin: yaml, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/${plural}`, body: obj, success: `${kind}/${obj.metadata.name} created` } };
 }
+
+const NETWORKING = '/apis/networking.k8s.io/v1';
+
+/** `kubectl get ipaddresses` (or `servicecidrs`), with a plain rendering when kubectl is absent. */
+function getAllocation(resource: 'ipaddresses' | 'servicecidrs', name?: string): Command {
+  const column = (o: AllocationObject) =>
+    resource === 'servicecidrs' ? (o.spec?.cidrs ?? []).join(',') : `${o.spec?.parentRef?.resource ?? ''}/${o.spec?.parentRef?.namespace ?? ''}/${o.spec?.parentRef?.name ?? ''}`;
+  const render = (body: unknown) => {
+    const items = name ? [body as AllocationObject] : ((body as { items?: AllocationObject[] }).items ?? []);
+    return [`NAME\t${resource === 'servicecidrs' ? 'CIDRS' : 'PARENTREF'}`, ...items.map((o) => `${o.metadata.name}\t${column(o)}`)].join('\n');
+  };
+  return { args: ['get', resource, ...(name ? [name] : [])], http: { method: 'GET', path: `${NETWORKING}/${resource}${name ? `/${name}` : ''}`, success: '', render } };
+}
+
+interface AllocationObject {
+  metadata: { name: string };
+  spec?: { cidrs?: string[]; parentRef?: { resource?: string; namespace?: string; name?: string } };
+}
+
+/** Shows a read-only kubectl command and its answer. */
+async function show(ctx: WalkthroughContext, command: Command): Promise<Outcome> {
+  ctx.narrator.command(`kubectl ${command.args.join(' ')}`);
+  const outcome = await ctx.client.run(command);
+  ctx.narrator.block(outcome.stdout + outcome.stderr);
+  return outcome;
+}
+
+/** The keys under one etcd prefix with their revisions, `only` of them if given. */
+async function keysUnder(ctx: WalkthroughContext, resource: 'servicecidrs' | 'ipaddresses', only?: readonly string[]): Promise<string> {
+  const prefix = `${ctx.root}/${resource}/`;
+  const res = await ctx.etcd.getAll().prefix(prefix).exec();
+  const kvs = res.kvs.map((kv) => ({ key: kv.key.toString(), modRevision: Number(kv.mod_revision) })).filter((k) => !only || only.some((n) => k.key === prefix + n));
+  return describeKeys(kvs);
+}
+
+const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 const succeeded = (o: Outcome, printed: string) => o.code === 0 && o.stdout.trim() === printed;
 
@@ -108,6 +146,9 @@ export const SCENARIOS: readonly Scenario[] = [
       const ips = await step2(ctx, 'web', logFrom);
       n.check(ips.length === 1, `one clusterIP was allocated: ${ips[0] ?? 'none'}`);
       await step3(ctx, 'web', ips);
+      n.note('Each clusterIP is a networking.k8s.io/v1 IPAddress object, named by the IP, whose parentRef is the Service:');
+      const listed = await show(ctx, getAllocation('ipaddresses'));
+      n.check(listed.code === 0 && listed.stdout.split('\n').some((l) => l.startsWith(ips[0] ?? '?') && l.includes('services/default/web')), `kubectl get ipaddresses lists ${ips[0] ?? 'the IP'} for services/default/web`);
       const rules = await step4(ctx, 'web', rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for web');
       n.check(rules.includes('has no endpoints') && rules.includes('REJECT'), 'without endpoints, traffic to the clusterIP is rejected');
       if (ctx.lab?.node) {
@@ -237,6 +278,61 @@ export const SCENARIOS: readonly Scenario[] = [
         // No rule is left for the address: the node routes it away, and nothing answers.
         if (answers) n.check(answers.every((a) => !/ from /.test(a)), `no endpoint answers any more: ${answers[0]}`);
       }
+    },
+  },
+  {
+    title: 'a full range, extended at run time by a second ServiceCIDR',
+    async run(ctx) {
+      const n = ctx.narrator;
+      await show(ctx, getAllocation('servicecidrs'));
+      const primary = (await (await fetch(`${ctx.server}${NETWORKING}/servicecidrs/kubernetes`)).json()) as AllocationObject;
+      const cidr = parseCIDR(primary.spec?.cidrs?.find((c) => !c.includes(':')) ?? '');
+      const range = cidr && new ServiceCIDR(cidr);
+      if (!range || range.size > 1024n) {
+        n.note(`the primary IPv4 range ${range?.text ?? '(none)'} is too large to fill here; run the demo with a small --service-cluster-ip-range (npm run demo uses 10.96.0.0/24) to see it fill`);
+        return;
+      }
+      n.step(1, `fill what is left of ${range.text} with IPAddress objects made by hand (each reserves its IP, as on a cluster)`);
+      const fillers: string[] = [];
+      const free: string[] = [];
+      for (let slot = 0n; slot < range.size; slot++) free.push(formatIP(range.ipAt(slot)));
+      for (let i = 0; i < free.length; i += 16) {
+        await Promise.all(
+          free.slice(i, i + 16).map(async (ip) => {
+            const body = { apiVersion: 'networking.k8s.io/v1', kind: 'IPAddress', metadata: { name: ip }, spec: { parentRef: { group: '', resource: 'services', namespace: NS, name: 'reserved-by-hand' } } };
+            const res = await fetch(`${ctx.server}${NETWORKING}/ipaddresses`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+            if (res.status === 201) fillers.push(ip);
+          }),
+        );
+      }
+      n.note(`${fillers.length} IPAddress objects created through the API; the other ${free.length - fillers.length} IPs were already allocated`);
+      const full = await step1(ctx, createClusterIP('late'), 'kubectl creates a Service: every IP of the range is taken');
+      n.check(full.outcome.code !== 0 && full.outcome.stderr.includes('failed to allocate a serviceIP: range is full'), "kubectl fails with upstream's error: range is full");
+
+      const manifest = ['apiVersion: networking.k8s.io/v1', 'kind: ServiceCIDR', 'metadata: {name: extra}', 'spec:', '  cidrs: [10.97.0.0/28]', ''].join('\n');
+      const extra = { apiVersion: 'networking.k8s.io/v1', kind: 'ServiceCIDR', metadata: { name: 'extra' }, spec: { cidrs: ['10.97.0.0/28'] } };
+      const added = await step1(ctx, { args: ['create', '-f', '-'], stdin: manifest, http: { method: 'POST', path: `${NETWORKING}/servicecidrs`, body: extra, success: 'servicecidr.networking.k8s.io/extra created' } }, 'kubectl adds a ServiceCIDR: no restart, no flag');
+      n.check(succeeded(added.outcome, 'servicecidr.networking.k8s.io/extra created'), 'kubectl printed: servicecidr.networking.k8s.io/extra created');
+
+      // Every replica's allocator learns of it from its watch; a moment may pass.
+      let created = await step1(ctx, createClusterIP('late'), 'kubectl creates the Service again');
+      for (let i = 0; i < 20 && !succeeded(created.outcome, 'service/late created'); i++) {
+        await waitMs(250);
+        created = await step1(ctx, createClusterIP('late'), 'kubectl tries again (the ServiceCIDR was not seen yet)');
+      }
+      n.check(succeeded(created.outcome, 'service/late created'), 'kubectl printed: service/late created');
+      const ips = await step2(ctx, 'late', created.logFrom);
+      n.check(ips[0]?.startsWith('10.97.0.') ?? false, `the clusterIP ${ips[0] ?? 'none'} came from the new ServiceCIDR 10.97.0.0/28`);
+      await step3(ctx, 'late', ips);
+      n.block(await keysUnder(ctx, 'servicecidrs'));
+      await show(ctx, getAllocation('servicecidrs'));
+      await show(ctx, getAllocation('ipaddresses', ips[0]));
+      const rules = await step4(ctx, 'late', created.rulesFrom, { present: true, contains: [`-d ${ips[0]}`] }, 'proxy-sim wrote rules for late');
+      n.check(rules.includes(`-d ${ips[0]}`), `the rules match ${ips[0]}`);
+
+      n.note(`The hand-made IPAddress objects are deleted again, which frees their IPs: ${fillers[0] ?? 'the first'}'s key is gone.`);
+      await Promise.all(fillers.map((ip) => fetch(`${ctx.server}${NETWORKING}/ipaddresses/${ip}`, { method: 'DELETE' })));
+      n.block(await keysUnder(ctx, 'ipaddresses', fillers.slice(0, 1)));
     },
   },
 ];

@@ -9,7 +9,8 @@ import { Kubectl, writeKubeconfig } from '../../demo/client.js';
 import { CapturedRules } from '../../demo/rules.js';
 import { ProjectProcess } from './processes.js';
 
-export const SERVICE_RANGE = '10.96.0.0/12,fd00:10:96::/108';
+// A /24, so the range-extension scenario can fill it.
+export const SERVICE_RANGE = '10.96.0.0/24,fd00:10:96::/108';
 
 /**
  * The whole flow as separate parts: etcd in a container (Testcontainers), the apiserver and
