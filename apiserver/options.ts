@@ -18,6 +18,7 @@ export interface RawFlags {
   advertiseAddress?: string;
   repairInterval: string;
   ipLeakGracePeriod: string;
+  eventTtl: string;
 }
 
 export const FLAG_DEFAULTS = {
@@ -29,6 +30,7 @@ export const FLAG_DEFAULTS = {
   port: '8080',
   repairInterval: '3m',
   ipLeakGracePeriod: '60s',
+  eventTtl: '1h0m0s',
 };
 
 /** Turns the flags into options, with kube-apiserver's messages for bad values. Throws on any. */
@@ -60,6 +62,7 @@ export function completeOptions(flags: RawFlags, log: (line: string) => void): A
     advertiseAddress,
     repairIntervalMs: duration('--repair-interval', flags.repairInterval),
     ipLeakGraceMs: duration('--ip-leak-grace-period', flags.ipLeakGracePeriod),
+    eventTTLMs: duration('--event-ttl', flags.eventTtl),
     log,
   };
 }

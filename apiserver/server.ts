@@ -23,6 +23,8 @@ import { WatchBudget, type WatchLimits } from './http/watch.js';
 import { createHttpServer, resourceKey, type PathHandler, type RestHandler } from './http/server.js';
 import { endpoints } from './kinds/endpoints.js';
 import { endpointSlices } from './kinds/endpointslices.js';
+import { events } from './kinds/events.js';
+import { EventRecorder } from './events/recorder.js';
 import type { Kind, KindDeps } from './kinds/kind.js';
 import { namespaces } from './kinds/namespaces.js';
 import { KINDS } from './kinds/registry.js';
@@ -50,6 +52,8 @@ export interface ApiServerOptions {
   port: number;
   advertiseAddress: string;
   repairIntervalMs: number;
+  /** --event-ttl: Events expire this long after they are written (default 1h). */
+  eventTTLMs?: number;
   /** How often the ServiceCIDR controller looks at every ServiceCIDR (when it leads). */
   serviceCIDRSyncMs?: number;
   ipLeakGraceMs: number;
@@ -79,7 +83,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const ips = new ClusterIPAllocator(o.serviceCIDRs, resourcePrefix(root, 'ipaddresses'));
   const ports = new NodePortAllocator(o.nodePortRange, resourcePrefix(root, 'servicenodeports'));
   const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
-  const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, log };
+  const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, eventTTLSeconds: Math.max(1, Math.round((o.eventTTLMs ?? 3_600_000) / 1000)), log };
   const built = new Map(KINDS.map((kind) => [kind.info.resource, { kind, ...kind.strategies(deps) }]));
   // One progress request answers every cache: their watches share the client's stream.
   const requestProgress = () => void requestWatchProgress(client);
@@ -145,7 +149,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   deleter.start();
   const cidrController = new ServiceCIDRController(client, root, cidrStores, { intervalMs: o.serviceCIDRSyncMs ?? 1000, identity: `apiserver-${randomUUID()}`, log });
   cidrController.start();
-  const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log });
+  const recorder = new EventRecorder(storeOf(storeMap, events), 'ipallocator-repair-controller', log);
+  const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log, recorder });
   repair.start();
   ready = true;
   log(`apiserver: serving on ${url}, service CIDRs ${o.serviceCIDRs.map((c) => c.text).join(',')}, node ports ${o.nodePortRange.toString()}, etcd ${o.etcdServers.join(',')} prefix ${root}`);

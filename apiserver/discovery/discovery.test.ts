@@ -46,8 +46,8 @@ describe('discovery', () => {
     const list = apiResourceList('v1') as { kind: string; apiVersion?: string; groupVersion: string; resources: Record<string, unknown>[] };
     expect(list.kind).to.equal('APIResourceList');
     expect(list).to.not.have.property('apiVersion');
-    expect(list.resources.map((r) => r.name)).to.deep.equal(['endpoints', 'namespaces', 'namespaces/status', 'services', 'services/status']);
-    expect(list.resources[3]).to.deep.equal({
+    expect(list.resources.map((r) => r.name)).to.deep.equal(['endpoints', 'events', 'namespaces', 'namespaces/status', 'services', 'services/status']);
+    expect(list.resources.find((r) => r.name === 'services')).to.deep.equal({
       name: 'services',
       singularName: 'service',
       namespaced: true,
@@ -57,9 +57,9 @@ describe('discovery', () => {
       categories: ['all'],
       storageVersionHash: '0/CO1lhkEBI=',
     });
-    expect(list.resources[4]).to.deep.equal({ name: 'services/status', singularName: '', namespaced: true, kind: 'Service', verbs: ['get', 'patch', 'update'] });
+    expect(list.resources.find((r) => r.name === 'services/status')).to.deep.equal({ name: 'services/status', singularName: '', namespaced: true, kind: 'Service', verbs: ['get', 'patch', 'update'] });
     expect(list.resources[0]).to.include({ singularName: 'endpoints' }).and.to.have.deep.property('shortNames', ['ep']);
-    expect(list.resources[1]).to.include({ namespaced: false }).and.to.have.deep.property('verbs', ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
+    expect(list.resources.find((r) => r.name === 'namespaces')).to.include({ namespaced: false }).and.to.have.deep.property('verbs', ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch']);
   });
 
   it('/apis/discovery.k8s.io/v1 lists endpointslices; unknown group versions are undefined', () => {

@@ -24,6 +24,8 @@ export interface KindDeps {
   allocators: ServiceAllocators;
   ipConfig: ServiceIPConfig;
   mirroring: Mirroring;
+  /** --event-ttl: how long an Event lives. */
+  eventTTLSeconds: number;
   log: (line: string) => void;
 }
 

@@ -1,6 +1,7 @@
 import type { KubeObject } from '../../shared/api/meta.js';
 import { endpoints } from './endpoints.js';
 import { endpointSlices } from './endpointslices.js';
+import { events } from './events.js';
 import { ipAddresses } from './ipaddresses.js';
 import type { Kind } from './kind.js';
 import { namespaces } from './namespaces.js';
@@ -12,7 +13,7 @@ import { services } from './services.js';
  * each; discovery, OpenAPI and tables list them from here. Namespaced kinds are emptied out of a
  * terminating namespace in this order.
  */
-export const KINDS: readonly Kind<KubeObject>[] = [services, namespaces, endpoints, endpointSlices, ipAddresses, serviceCIDRs];
+export const KINDS: readonly Kind<KubeObject>[] = [services, namespaces, endpoints, endpointSlices, ipAddresses, serviceCIDRs, events];
 
 /**
  * API groups in the order upstream's discovery lists them (the core group first, then by group

@@ -50,6 +50,7 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   [INT_OR_STRING]: { doc: 'IntOrString', leaf: { type: 'string', format: 'int-or-string', oneOf: ['integer', 'string'] } },
   [`${META}.Time`]: { doc: 'Time', leaf: { type: 'string', format: 'date-time' } },
   [`${META}.FieldsV1`]: { doc: 'FieldsV1', leaf: { type: 'object' } },
+  [`${META}.MicroTime`]: { doc: 'MicroTime', leaf: { type: 'string', format: 'date-time' } },
   [`${META}.Patch`]: { doc: 'Patch', leaf: { type: 'object' } },
   [`${META}.ObjectMeta`]: {
     doc: 'ObjectMeta',
@@ -226,6 +227,32 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   },
   [`${NETWORKING}.ServiceCIDRSpec`]: { doc: 'ServiceCIDRSpec', props: { cidrs: atomicList(str) } },
   [`${NETWORKING}.ServiceCIDRStatus`]: { doc: 'ServiceCIDRStatus', props: { conditions: mapList(struct(`${META}.Condition`), ['type'], 'type') } },
+
+  [`${CORE}.Event`]: {
+    doc: 'Event',
+    props: {
+      ...typeMeta,
+      action: str,
+      count: i32,
+      eventTime: ref(`${META}.MicroTime`),
+      firstTimestamp: ref(`${META}.Time`),
+      involvedObject: struct(`${CORE}.ObjectReference`),
+      lastTimestamp: ref(`${META}.Time`),
+      message: str,
+      metadata: struct(`${META}.ObjectMeta`),
+      reason: str,
+      related: ref(`${CORE}.ObjectReference`),
+      reportingComponent: str,
+      reportingInstance: str,
+      series: ref(`${CORE}.EventSeries`),
+      source: struct(`${CORE}.EventSource`),
+      type: str,
+    },
+    required: ['metadata', 'involvedObject'],
+    gvk: { group: '', kind: 'Event', version: 'v1' },
+  },
+  [`${CORE}.EventSource`]: { doc: 'EventSource', props: { component: str, host: str } },
+  [`${CORE}.EventSeries`]: { doc: 'EventSeries', props: { count: i32, lastObservedTime: ref(`${META}.MicroTime`) } },
 };
 
 /** The top-level kinds, by `kind`, with their component names. */
@@ -236,6 +263,7 @@ export const KIND_COMPONENTS = {
   EndpointSlice: `${DISCOVERY}.EndpointSlice`,
   IPAddress: `${NETWORKING}.IPAddress`,
   ServiceCIDR: `${NETWORKING}.ServiceCIDR`,
+  Event: `${CORE}.Event`,
 } as const;
 
 export type ServedKind = keyof typeof KIND_COMPONENTS;

@@ -55,6 +55,8 @@ export const SERVICECIDR_PATCH_SCHEMA = schema('ServiceCIDR', {
   status: struct(schema('ServiceCIDRStatus', { conditions: mergeList('type', Condition) })),
 });
 
+export const EVENT_PATCH_SCHEMA = schema('Event', { metadata: struct(ObjectMeta) });
+
 /** Schemas by kind, for the request handler. */
 export const PATCH_SCHEMAS: ReadonlyMap<string, PatchSchema> = new Map([
   ['Service', SERVICE_PATCH_SCHEMA],
@@ -63,4 +65,5 @@ export const PATCH_SCHEMAS: ReadonlyMap<string, PatchSchema> = new Map([
   ['EndpointSlice', ENDPOINT_SLICE_PATCH_SCHEMA],
   ['IPAddress', IPADDRESS_PATCH_SCHEMA],
   ['ServiceCIDR', SERVICECIDR_PATCH_SCHEMA],
+  ['Event', EVENT_PATCH_SCHEMA],
 ]);

@@ -6,6 +6,7 @@ import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { alreadyExists, badRequest, conflict, internalError, invalidObject, notFound, StatusError } from '../errors/status.js';
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
+import { LeaseManager } from './leases.js';
 import { WriteTxn } from './txn.js';
 import { readKey } from './read-key.js';
 import type { TxnRunner } from './txn-batcher.js';
@@ -68,6 +69,16 @@ export class Store<T extends KubeObject> {
   }
 
   private readonly time: EtcdTimer;
+
+  private leases?: LeaseManager;
+
+  /** The lease a write of this kind carries, if its objects expire. */
+  private async lease(): Promise<string | undefined> {
+    const ttl = this.strategy.ttlSeconds;
+    if (!ttl) return undefined;
+    this.leases ??= new LeaseManager(this.client);
+    return this.leases.get(ttl);
+  }
 
   get info() {
     return this.strategy.info;
@@ -163,7 +174,7 @@ export class Store<T extends KubeObject> {
         const txn = new WriteTxn().requireRevision(key, 0);
         if (nsGuard) txn.requireRevision(nsGuard.key, nsGuard.modRevision);
         this.addEffects(txn, effects);
-        txn.put(key, encodeObject(obj));
+        txn.put(key, encodeObject(obj), await this.lease());
         const outcome = await this.time('create', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);
@@ -231,7 +242,7 @@ export class Store<T extends KubeObject> {
         }
         const txn = new WriteTxn().requireRevision(key, current.modRevision);
         this.addEffects(txn, effects);
-        txn.put(key, value);
+        txn.put(key, value, await this.lease());
         const outcome = await this.time('update', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);

@@ -62,6 +62,8 @@ export interface WriteContext {
 export interface Strategy<T extends KubeObject> {
   readonly info: ResourceInfo;
   readonly allowCreateOnUpdate: boolean;
+  /** Objects of the kind expire after this long (an etcd lease), as Events with --event-ttl. */
+  readonly ttlSeconds?: number;
 
   /** Resets what a client may not set on create (e.g. status). */
   prepareForCreate(obj: T): void;

@@ -21,8 +21,9 @@ export class WriteTxn {
     return this;
   }
 
-  put(key: string, value: Buffer): this {
-    this.ops.push({ request_put: { key: Buffer.from(key), value } });
+  /** Writes the key; with a lease, etcd deletes it when the lease expires (events' TTL). */
+  put(key: string, value: Buffer, lease?: string): this {
+    this.ops.push({ request_put: { key: Buffer.from(key), value, ...(lease ? { lease } : {}) } });
     return this;
   }
 

@@ -4,6 +4,7 @@ import type { IPAddress } from '../../shared/api/networking.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
+import type { EventRecorder } from '../events/recorder.js';
 import { WriteTxn } from '../registry/txn.js';
 import { newIPAddress } from '../services/allocation-records.js';
 import { planRepair, type RepairAction, type StoredIPAddress } from './plan.js';
@@ -13,6 +14,8 @@ export interface RepairOptions {
   /** How old an orphaned IPAddress must be before it is deleted (upstream: 60s). */
   graceMs: number;
   log: (line: string) => void;
+  /** Records each finding as a Warning Event, as upstream's ipallocator-repair-controller does. */
+  recorder?: EventRecorder;
 }
 
 /**
@@ -56,7 +59,10 @@ export class IPRepairLoop {
     const ipAddresses = new Map<string, StoredIPAddress>();
     for (const { key, obj, modRevision } of ips) ipAddresses.set(key.slice(ipPrefix.length), { obj, modRevision });
     const { events, actions } = planRepair(services, ipAddresses, this.cidrs(), Date.now(), this.options.graceMs);
-    for (const ev of events) this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
+    for (const ev of events) {
+      this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
+      await this.options.recorder?.record(ev.involved, 'Warning', ev.reason, ev.message);
+    }
     for (const action of actions) await this.apply(action);
   }
 

@@ -1,4 +1,4 @@
-import type { Service } from '../../shared/api/core.js';
+import type { ObjectReference, Service } from '../../shared/api/core.js';
 import { IP_ALLOCATOR_MANAGER, IP_FAMILY_LABEL, IP_MANAGED_BY_LABEL, type IPAddress } from '../../shared/api/networking.js';
 import { formatIP, parseIP } from '../../shared/net/ip.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
@@ -9,6 +9,8 @@ export interface RepairEvent {
   message: string;
   /** `namespace/name` of the Service, or `ipaddresses/<ip>`. */
   object: string;
+  /** The object the Event is about. */
+  involved: ObjectReference;
 }
 
 export type RepairAction =
@@ -28,6 +30,15 @@ export interface StoredIPAddress {
   modRevision: number;
 }
 
+const serviceRef = (svc: Service): ObjectReference => ({
+  kind: 'Service',
+  namespace: svc.metadata.namespace,
+  name: svc.metadata.name,
+  uid: svc.metadata.uid,
+  apiVersion: 'v1',
+  resourceVersion: svc.metadata.resourceVersion,
+});
+const ipAddressRef = (ip: IPAddress): ObjectReference => ({ kind: 'IPAddress', name: ip.metadata.name, uid: ip.metadata.uid, apiVersion: 'networking.k8s.io/v1' });
 const ref = (svc: Service) => `${svc.metadata.namespace}/${svc.metadata.name}`;
 const hasClusterIP = (svc: Service) =>
   svc.spec.type !== 'ExternalName' && !!svc.spec.clusterIP && svc.spec.clusterIP !== 'None';
@@ -53,38 +64,38 @@ export function planRepair(
     for (const clusterIP of svc.spec.clusterIPs ?? []) {
       const ip = parseIP(clusterIP);
       if (!ip) {
-        events.push({ reason: 'ClusterIPNotValid', object: ref(svc), message: 'Cluster IP <nil> is not a valid IP; please recreate Service' });
+        events.push({ reason: 'ClusterIPNotValid', object: ref(svc), involved: serviceRef(svc), message: 'Cluster IP <nil> is not a valid IP; please recreate Service' });
         continue;
       }
       const text = formatIP(ip);
       const family = ip.family === 4 ? 'IPv4' : 'IPv6';
       if (!cidrs.some((c) => c.slotOf(ip) !== undefined)) {
-        events.push({ reason: 'ClusterIPOutOfRange', object: ref(svc), message: `Cluster IP [${family}]: ${text} is not within any configured Service CIDR; please recreate service` });
+        events.push({ reason: 'ClusterIPOutOfRange', object: ref(svc), involved: serviceRef(svc), message: `Cluster IP [${family}]: ${text} is not within any configured Service CIDR; please recreate service` });
         continue;
       }
       const stored = ipAddresses.get(text);
       if (!stored) {
-        events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), message: `Cluster IP [${family}]: ${text} is not allocated; repairing` });
+        events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), involved: serviceRef(svc), message: `Cluster IP [${family}]: ${text} is not allocated; repairing` });
         actions.push({ kind: 'create', ip: text, service: svc });
         continue;
       }
       const parent = stored.obj.spec?.parentRef;
       const wrongRef = `the ClusterIP [${family}]: ${text} for Service ${ref(svc)} has a wrong reference; repairing`;
       if (!parent || parent.group !== '' || parent.resource !== 'services') {
-        events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), message: wrongRef });
+        events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), involved: serviceRef(svc), message: wrongRef });
         actions.push({ kind: 'recreate', ip: text, service: svc, modRevision: stored.modRevision });
         continue;
       }
       if (parent.namespace !== svc.metadata.namespace || parent.name !== svc.metadata.name) {
         const other = byName.get(`${parent.namespace}/${parent.name}`);
         if (!other) {
-          events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), message: wrongRef });
+          events.push({ reason: 'ClusterIPNotAllocated', object: ref(svc), involved: serviceRef(svc), message: wrongRef });
           actions.push({ kind: 'recreate', ip: text, service: svc, modRevision: stored.modRevision });
           continue;
         }
         if (other.spec.clusterIPs?.includes(text)) {
           // A duplicate is reported, never fixed: only a human can say which Service keeps the IP.
-          events.push({ reason: 'ClusterIPAlreadyAllocated', object: ref(svc), message: `Cluster IP [${family}]:${text} was assigned to multiple services; please recreate service` });
+          events.push({ reason: 'ClusterIPAlreadyAllocated', object: ref(svc), involved: serviceRef(svc), message: `Cluster IP [${family}]:${text} was assigned to multiple services; please recreate service` });
           continue;
         }
       }
@@ -100,7 +111,7 @@ export function planRepair(
     const parent = ipa.spec?.parentRef;
     const object = `ipaddresses/${name}`;
     if (!parent || parent.group !== '' || parent.resource !== 'services') {
-      events.push({ reason: 'IPAddressNotAllocated', object, message: `IPAddress ${name} appears to have been modified, not referencing a Service ${goParentRef(parent)}: cleaning up` });
+      events.push({ reason: 'IPAddressNotAllocated', object, involved: ipAddressRef(ipa), message: `IPAddress ${name} appears to have been modified, not referencing a Service ${goParentRef(parent)}: cleaning up` });
       actions.push({ kind: 'delete', ip: name, modRevision: stored.modRevision });
       continue;
     }
@@ -108,13 +119,13 @@ export function planRepair(
     if (!svc) {
       const created = Date.parse(ipa.metadata.creationTimestamp ?? '') || 0;
       if (now - created > graceMs) {
-        events.push({ reason: 'IPAddressNotAllocated', object, message: `IPAddress: ${name} for Service ${parent.namespace}/${parent.name} appears to have leaked: cleaning up` });
+        events.push({ reason: 'IPAddressNotAllocated', object, involved: ipAddressRef(ipa), message: `IPAddress: ${name} for Service ${parent.namespace}/${parent.name} appears to have leaked: cleaning up` });
         actions.push({ kind: 'delete', ip: name, modRevision: stored.modRevision, parent: { namespace: parent.namespace ?? '', name: parent.name, modRevision: 0 } });
       }
       continue;
     }
     if (!svc.spec.clusterIPs?.includes(name)) {
-      events.push({ reason: 'IPAddressWrongReference', object, message: `IPAddress: ${name} for Service ${parent.namespace}/${parent.name} has a wrong reference; cleaning up` });
+      events.push({ reason: 'IPAddressWrongReference', object, involved: ipAddressRef(ipa), message: `IPAddress: ${name} for Service ${parent.namespace}/${parent.name} has a wrong reference; cleaning up` });
       const modRevision = Number(svc.metadata.resourceVersion ?? 0);
       actions.push({ kind: 'delete', ip: name, modRevision: stored.modRevision, parent: { namespace: parent.namespace ?? '', name: parent.name, modRevision } });
     }

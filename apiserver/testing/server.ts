@@ -12,6 +12,7 @@ export interface TestServerOptions {
   repairIntervalMs?: number;
   ipLeakGraceMs?: number;
   serviceCIDRSyncMs?: number;
+  eventTTLMs?: number;
   etcdRequestTimeoutMs?: number;
   watchLimits?: WatchLimits;
   /** Collects log lines instead of printing them. */
@@ -34,6 +35,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     repairIntervalMs: options.repairIntervalMs ?? 3_600_000,
     ipLeakGraceMs: options.ipLeakGraceMs ?? 60_000,
     serviceCIDRSyncMs: options.serviceCIDRSyncMs,
+    eventTTLMs: options.eventTTLMs,
     etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
     watchLimits: options.watchLimits,
     log: (line) => logs?.push(line),

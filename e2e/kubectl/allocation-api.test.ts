@@ -1,5 +1,6 @@
 import { expect } from 'chai';
 import { startTestApiServer } from '../../apiserver/testing/server.js';
+import { sharedClient } from '../../shared/testing/etcd.js';
 import { eventually } from '../../shared/testing/eventually.js';
 import { AGE, findKubectl, Kubectl, requireKubectl, table } from './run.js';
 
@@ -13,7 +14,7 @@ describe('e2e: kubectl and the allocation API (IPAddress, ServiceCIDR; kubectl 1
   before(async function () {
     const binary = requireKubectl(this, findKubectl());
     // 6 usable addresses; the kubernetes Service takes the first.
-    server = await startTestApiServer({ serviceClusterIPRange: '10.0.0.0/29', serviceCIDRSyncMs: 100 });
+    server = await startTestApiServer({ serviceClusterIPRange: '10.0.0.0/29', serviceCIDRSyncMs: 100, repairIntervalMs: 300 });
     kubectl = await Kubectl.forServer(binary, server.url);
   });
   after(async () => {
@@ -67,5 +68,24 @@ describe('e2e: kubectl and the allocation API (IPAddress, ServiceCIDR; kubectl 1
     await eventually(async () => {
       expect(await kubectl.ok(['get', 'servicecidr', 'extra', '-o', 'jsonpath={.status.conditions[0].type}={.status.conditions[0].status}'])).to.equal('Ready=True');
     });
+  });
+
+  it("get events and describe svc show the repair loop's Warning", async () => {
+    expect(await kubectl.ok(['create', 'service', 'clusterip', 'broken', '--tcp=80:80'])).to.equal('service/broken created\n');
+    const ip = (await kubectl.ok(['get', 'svc', 'broken', '-o', 'jsonpath={.spec.clusterIP}'])).trim();
+    const etcd = await sharedClient();
+    try {
+      await etcd.delete().key(`${server.prefix}/ipaddresses/${ip}`);
+    } finally {
+      etcd.close();
+    }
+    const message = `Cluster IP [IPv4]: ${ip} is not allocated; repairing`;
+    await eventually(async () => {
+      const { header, rows } = table(await kubectl.ok(['get', 'events']));
+      expect(header).to.deep.equal(['LAST SEEN', 'TYPE', 'REASON', 'OBJECT', 'MESSAGE']);
+      expect(rows.some((r) => r.includes('ClusterIPNotAllocated') && r.includes('service/broken'))).to.equal(true);
+    });
+    const described = await kubectl.ok(['describe', 'svc', 'broken']);
+    expect(described).to.match(new RegExp(`\nEvents:\n  Type +Reason +Age +From +Message\n  -+ +-+ +-+ +-+ +-+\n  Warning +ClusterIPNotAllocated +\\S+ +ipallocator-repair-controller +${message.replace(/[[\].]/g, '\\$&')}\n`));
   });
 });

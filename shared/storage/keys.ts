@@ -10,6 +10,7 @@ export const RESOURCE_PATHS = {
   namespaces: 'namespaces',
   ipaddresses: 'ipaddresses',
   servicecidrs: 'servicecidrs',
+  events: 'events',
   // Upstream keeps NodePorts in one bitmap at ranges/servicenodeports. One key per port lets a
   // Service and its ports be written in one transaction without serialising on that bitmap.
   servicenodeports: 'servicenodeports',
