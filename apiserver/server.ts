@@ -149,6 +149,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   deleter.start();
   const cidrController = new ServiceCIDRController(client, root, cidrStores, { intervalMs: o.serviceCIDRSyncMs ?? 1000, identity: `apiserver-${randomUUID()}`, log });
   cidrController.start();
+  await cidrController.settled(3000);
   const recorder = new EventRecorder(storeOf(storeMap, events), 'ipallocator-repair-controller', log);
   const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log, recorder });
   repair.start();

@@ -39,6 +39,8 @@ export class ServiceCIDRController {
   private timer?: NodeJS.Timeout;
   private stopped = false;
   private running?: Promise<void>;
+  private passes = 0;
+  private election?: ReturnType<ReturnType<Etcd3['namespace']>['election']>;
 
   constructor(
     private readonly client: Etcd3,
@@ -63,9 +65,25 @@ export class ServiceCIDRController {
     return this.leading;
   }
 
+  /**
+   * Resolves once this replica, elected, has made its first pass (so the finalizers and Ready
+   * conditions of start-up are written before the apiserver reports itself started), or once
+   * another replica is seen leading, or after `timeoutMs`.
+   */
+  async settled(timeoutMs: number): Promise<void> {
+    const deadline = Date.now() + timeoutMs;
+    while (Date.now() < deadline && !this.stopped) {
+      if (this.leading && this.passes > 0) return;
+      const leader = await this.election?.leader().catch(() => undefined);
+      if (leader !== undefined && leader !== this.options.identity) return;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+
   private elect(): void {
     if (this.stopped) return;
     const election = this.client.namespace(`${this.root}/`).election('service-cidr-controller', 10);
+    this.election = election;
     const campaign = election.campaign(this.options.identity);
     this.campaign = campaign;
     campaign.on('elected', () => {
@@ -87,6 +105,7 @@ export class ServiceCIDRController {
       .catch((err: unknown) => this.options.log(`servicecidr-controller: sync failed: ${err instanceof Error ? err.message : String(err)}`))
       .finally(() => {
         this.running = undefined;
+        this.passes++;
       });
     await this.running;
   }
