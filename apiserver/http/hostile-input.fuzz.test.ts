@@ -221,7 +221,10 @@ describe('apiserver: property-based fuzzing of bodies and patches (fast-check)',
         ports.set(port.name, parentOf(raw));
         continue;
       }
-      const known = (['endpoints', 'endpointslices', 'namespaces'] as const).some((r) => k.startsWith(resourcePrefix(server.prefix, r)));
+      // The default ServiceCIDR and the ServiceCIDR controller's election key are the apiserver's own.
+      const known =
+        (['endpoints', 'endpointslices', 'namespaces', 'servicecidrs'] as const).some((r) => k.startsWith(resourcePrefix(server.prefix, r))) ||
+        k.startsWith(`${server.prefix}/election/service-cidr-controller/`);
       expect(known, `unexpected key ${k}`).to.equal(true);
     }
     const wantIPs = new Map<string, string>();
