@@ -17,6 +17,7 @@ import { bootstrap } from './bootstrap.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { Mirroring } from './endpoints/mirroring.js';
 import { healthHandler, type Check } from './http/health.js';
+import { authorizationRoutes } from './authorization/reviews.js';
 import { discoveryRoutes } from './http/discovery-routes.js';
 import { ResourceHandler } from './http/resource-handler.js';
 import { WatchBudget, type WatchLimits } from './http/watch.js';
@@ -123,6 +124,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     ['/readyz', healthHandler('readyz', checks)],
     ['/metrics', metricsHandler(metrics.registry)],
     ...discoveryRoutes(() => serverAddress),
+    ...authorizationRoutes(),
   ]);
   const watches = new WatchBudget(o.watchLimits);
   const handlers: RestHandler[] = [...built].map(

@@ -79,6 +79,8 @@ export function discoveryRoutes(serverAddress: () => string): [string, PathHandl
     ['/api', discoveryRoot('core', serverAddress)],
     ['/apis', discoveryRoot('groups', serverAddress)],
     ...GROUP_VERSION_PATHS.map((gv): [string, PathHandler] => [`/${gv}`, resourceList(gv.replace(/^apis?\//, ''))]),
+    // The self reviews have no OpenAPI document here, only their discovery list.
+    ['/apis/authorization.k8s.io/v1', resourceList('authorization.k8s.io/v1')],
     ['/openapi/v2', openAPIv2()],
     ['/openapi/v3', openAPI()],
     ...GROUP_VERSION_PATHS.map((gv): [string, PathHandler] => [`/openapi/v3/${gv}`, openAPI(gv)]),

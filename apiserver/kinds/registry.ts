@@ -19,7 +19,7 @@ export const KINDS: readonly Kind<KubeObject>[] = [services, namespaces, endpoin
  * API groups in the order upstream's discovery lists them (the core group first, then by group
  * priority as kube-apiserver registers them).
  */
-export const GROUP_ORDER: readonly string[] = ['', 'networking.k8s.io', 'discovery.k8s.io'];
+export const GROUP_ORDER: readonly string[] = ['', 'authorization.k8s.io', 'networking.k8s.io', 'discovery.k8s.io'];
 
 /** The kinds in discovery's order: by group priority, then by resource name. */
 export function kindsInDiscoveryOrder(): Kind<KubeObject>[] {
