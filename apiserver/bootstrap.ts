@@ -24,6 +24,9 @@ export interface BootstrapOptions {
   log: (line: string) => void;
 }
 
+/** How often upstream's kubernetes Service controller reconciles (its EndpointInterval). */
+export const KUBERNETES_SERVICE_INTERVAL_MS = 10_000;
+
 /**
  * What kube-apiserver's bootstrap controllers ensure at start: the system namespaces, and the
  * `kubernetes` Service on the first IP of the primary range with endpoints at this apiserver.
@@ -33,6 +36,45 @@ export async function bootstrap(o: BootstrapOptions): Promise<void> {
   for (const name of IMMORTAL_NAMESPACES) {
     await ignoreExists(o.namespaces.create(undefined, { apiVersion: 'v1', kind: 'Namespace', metadata: { name }, spec: {} }));
   }
+  const clusterIP = await ensureKubernetesService(o);
+  o.log(`bootstrap: namespaces ${IMMORTAL_NAMESPACES.join(', ')} and service default/kubernetes (${clusterIP}:443 -> ${o.advertiseAddress}:${o.port}) are in place`);
+}
+
+/**
+ * Upstream's kubernetes Service controller (pkg/controlplane/controller/kubernetesservice):
+ * every interval it puts back the `kubernetes` Service, its Endpoints and its EndpointSlice if
+ * someone deleted them, as `kubectl delete svc --all` does.
+ */
+export class KubernetesServiceController {
+  private timer: NodeJS.Timeout | undefined;
+  private stopped = false;
+
+  constructor(
+    private readonly o: BootstrapOptions,
+    private readonly intervalMs = KUBERNETES_SERVICE_INTERVAL_MS,
+  ) {}
+
+  start(): void {
+    this.schedule();
+  }
+
+  stop(): void {
+    this.stopped = true;
+    clearTimeout(this.timer);
+  }
+
+  private schedule(): void {
+    if (this.stopped) return;
+    this.timer = setTimeout(() => {
+      ensureKubernetesService(this.o)
+        .catch((err) => this.o.log(`kubernetes service controller: ${err instanceof Error ? err.message : String(err)}`))
+        .finally(() => this.schedule());
+    }, this.intervalMs);
+  }
+}
+
+/** Creates the `kubernetes` Service if it is missing and (re)writes its endpoints; returns its clusterIP. */
+async function ensureKubernetesService(o: BootstrapOptions): Promise<string> {
   const clusterIP = formatIP(o.primaryCIDR.ipAt(0n));
   const svc: Service = {
     apiVersion: 'v1',
@@ -45,10 +87,13 @@ export async function bootstrap(o: BootstrapOptions): Promise<void> {
       sessionAffinity: 'None',
     },
   };
-  o.services.strategy.defaults?.(svc);
-  await ignoreExists(o.services.create('default', svc));
+  // Upstream reads first and creates only what is missing; the create allocates the clusterIP.
+  if (!(await exists(o.services.get('default', 'kubernetes')))) {
+    o.services.strategy.defaults?.(svc);
+    await ignoreExists(o.services.create('default', svc));
+  }
   await writeKubernetesEndpoints(o);
-  o.log(`bootstrap: namespaces ${IMMORTAL_NAMESPACES.join(', ')} and service default/kubernetes (${clusterIP}:443 -> ${o.advertiseAddress}:${o.port}) are in place`);
+  return clusterIP;
 }
 
 /**
@@ -110,6 +155,16 @@ async function ignoreExists(p: Promise<unknown>): Promise<void> {
     await p;
   } catch (err) {
     if (err instanceof StatusError && err.reason === 'AlreadyExists') return;
+    throw err;
+  }
+}
+
+async function exists(p: Promise<unknown>): Promise<boolean> {
+  try {
+    await p;
+    return true;
+  } catch (err) {
+    if (err instanceof StatusError && err.code === 404) return false;
     throw err;
   }
 }

@@ -13,7 +13,7 @@ import { familyName } from '../shared/net/ip.js';
 import { ClusterIPAllocator } from './allocator/cluster-ips.js';
 import { NodePortAllocator, type PortRange } from './allocator/node-ports.js';
 import type { ServiceCIDR } from './allocator/service-cidr.js';
-import { bootstrap } from './bootstrap.js';
+import { bootstrap, KubernetesServiceController } from './bootstrap.js';
 import { WatchCache } from './cache/watch-cache.js';
 import { Mirroring } from './endpoints/mirroring.js';
 import { healthHandler, type Check } from './http/health.js';
@@ -61,6 +61,8 @@ export interface ApiServerOptions {
   /** Deadline of each etcd call; a request that runs into it answers 504. */
   etcdRequestTimeoutMs?: number;
   watchLimits?: WatchLimits;
+  /** How often the `kubernetes` Service and its endpoints are put back (upstream: 10 s). */
+  kubernetesServiceIntervalMs?: number;
   log: (line: string) => void;
 }
 
@@ -145,7 +147,10 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const cidrStores = { main: storeOf(storeMap, serviceCIDRs), status: new Store<ServiceCIDRObject>(client, root, new ServiceCIDRStatusStrategy(), undefined, txns) };
   await ensureDefaultServiceCIDR(cidrStores, o.serviceCIDRs, log);
   await waitFor(() => ips.known.some((s) => s.name === DEFAULT_SERVICE_CIDR_NAME), 'the default ServiceCIDR to reach the allocator');
-  await bootstrap({ client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log });
+  const bootstrapOptions = { client, root, namespaces: stores.namespaces, services: stores.services, primaryCIDR: o.serviceCIDRs[0]!, advertiseAddress: o.advertiseAddress, port, log };
+  await bootstrap(bootstrapOptions);
+  const kubernetesService = new KubernetesServiceController(bootstrapOptions, o.kubernetesServiceIntervalMs);
+  kubernetesService.start();
   const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(k.info.resource)!);
   const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), finalizeStore, namespaced, log);
   deleter.start();
@@ -165,6 +170,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     async close() {
       repair.stop();
       await cidrController.stop();
+      kubernetesService.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
       for (const cache of caches.values()) cache.closeAll('apiserver shutting down');

@@ -15,6 +15,7 @@ export interface TestServerOptions {
   eventTTLMs?: number;
   etcdRequestTimeoutMs?: number;
   watchLimits?: WatchLimits;
+  kubernetesServiceIntervalMs?: number;
   /** Collects log lines instead of printing them. */
   logs?: string[];
 }
@@ -38,6 +39,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     eventTTLMs: options.eventTTLMs,
     etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
     watchLimits: options.watchLimits,
+    kubernetesServiceIntervalMs: options.kubernetesServiceIntervalMs,
     log: (line) => logs?.push(line),
   });
   return Object.assign(server, { prefix });
