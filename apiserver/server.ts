@@ -36,7 +36,7 @@ import { ensureDefaultServiceCIDR } from './servicecidrs/default.js';
 import { ServiceCIDRStatusStrategy } from './servicecidrs/strategy.js';
 import { NamespaceDeleter } from './namespaces/controller.js';
 import { NamespaceLifecycle } from './namespaces/gate.js';
-import { NamespaceFinalizeStrategy } from './namespaces/strategy.js';
+import { NamespaceFinalizeStrategy, NamespaceStatusStrategy } from './namespaces/strategy.js';
 import { Store } from './registry/store.js';
 import { ApiServerMetrics, groupResource } from './metrics/registry.js';
 import { instrumentRequest } from './metrics/requests.js';
@@ -63,6 +63,8 @@ export interface ApiServerOptions {
   watchLimits?: WatchLimits;
   /** How often the `kubernetes` Service and its endpoints are put back (upstream: 10 s). */
   kubernetesServiceIntervalMs?: number;
+  /** How long a terminating namespace waits before its contents are deleted (upstream: 5 s). */
+  namespaceDeletionGraceMs?: number;
   log: (line: string) => void;
 }
 
@@ -116,6 +118,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     endpointSlices: storeOf(storeMap, endpointSlices),
   };
   const finalizeStore = new Store<Namespace>(client, root, new NamespaceFinalizeStrategy(), undefined, txns, metrics);
+  const namespaceStatusStore = new Store<Namespace>(client, root, new NamespaceStatusStrategy(), undefined, txns, metrics);
 
   let ready = false;
   const checks: Check[] = [etcdCheck(client, root), { name: 'bootstrap-controller', run: async () => (ready ? undefined : 'not finished') }];
@@ -152,7 +155,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const kubernetesService = new KubernetesServiceController(bootstrapOptions, o.kubernetesServiceIntervalMs);
   kubernetesService.start();
   const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(k.info.resource)!);
-  const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), finalizeStore, namespaced, log);
+  const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), { finalize: finalizeStore, status: namespaceStatusStore, content: namespaced }, log, o.namespaceDeletionGraceMs);
   deleter.start();
   const cidrController = new ServiceCIDRController(client, root, cidrStores, { intervalMs: o.serviceCIDRSyncMs ?? 1000, identity: `apiserver-${randomUUID()}`, log });
   cidrController.start();

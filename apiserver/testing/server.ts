@@ -16,6 +16,8 @@ export interface TestServerOptions {
   etcdRequestTimeoutMs?: number;
   watchLimits?: WatchLimits;
   kubernetesServiceIntervalMs?: number;
+  /** Upstream's 5 s unless a test says otherwise; 1 s keeps suites that delete namespaces quick. */
+  namespaceDeletionGraceMs?: number;
   /** Collects log lines instead of printing them. */
   logs?: string[];
 }
@@ -40,6 +42,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     etcdRequestTimeoutMs: options.etcdRequestTimeoutMs,
     watchLimits: options.watchLimits,
     kubernetesServiceIntervalMs: options.kubernetesServiceIntervalMs,
+    namespaceDeletionGraceMs: options.namespaceDeletionGraceMs ?? 1000,
     log: (line) => logs?.push(line),
   });
   return Object.assign(server, { prefix });
