@@ -7,6 +7,7 @@ import { alreadyExists, badRequest, conflict, internalError, invalidObject, notF
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
 import { LeaseManager } from './leases.js';
+import { omitEmpty } from './omit-empty.js';
 import { WriteTxn } from './txn.js';
 import { readKey } from './read-key.js';
 import type { TxnRunner } from './txn-batcher.js';
@@ -165,6 +166,7 @@ export class Store<T extends KubeObject> {
         const errors = this.strategy.validate(obj);
         if (errors.length) throw invalidObject(this.info.group, this.info.kind, obj.metadata.name ?? '', errors);
         this.strategy.canonicalize?.(obj);
+        omitEmpty(this.info, obj);
         // Only a validated name becomes a key.
         const key = this.key(obj.metadata.namespace, obj.metadata.name ?? '');
         if (options.dryRun) {
@@ -234,6 +236,7 @@ export class Store<T extends KubeObject> {
         const errors = this.strategy.validateUpdate(obj, old);
         if (errors.length) throw invalidObject(this.info.group, this.info.kind, name, errors);
         this.strategy.canonicalize?.(obj);
+        omitEmpty(this.info, obj);
         const value = encodeObject(obj);
         if (options.dryRun || value.equals(current.raw)) {
           effects.settle(false);
