@@ -68,6 +68,11 @@ export class NodePortAllocator implements ReflectorHandler {
     this.pool.hold(slot, RESERVED);
   }
 
+  /** Whether the port is stored or reserved (Has of upstream's allocator); false outside the range. */
+  has(port: number): boolean {
+    return this.range.contains(port) && this.pool.isTaken(BigInt(port - this.range.base));
+  }
+
   reserveNext(): number {
     const slot = this.pool.pickFree();
     if (slot === undefined) throw new AllocationError('full', ERR_FULL);

@@ -1,6 +1,6 @@
 import type { Service } from '../../shared/api/core.js';
 import { formatIP, parseIP, type Family, type IP } from '../../shared/net/ip.js';
-import { AllocationError } from '../allocator/allocation-error.js';
+import { AllocationError, ERR_ALLOCATED_PORT } from '../allocator/allocation-error.js';
 import type { ClusterIPAllocator, ReservedIP } from '../allocator/cluster-ips.js';
 import type { NodePortAllocator } from '../allocator/node-ports.js';
 import { goStringSlice } from '../errors/go-format.js';
@@ -43,6 +43,8 @@ export class ServiceAllocation implements SideEffects {
   private readonly ports: number[] = [];
   private readonly releasedIPs: IP[] = [];
   private readonly releasedPorts: number[] = [];
+  /** A dry run's node ports: upstream's dry-run PortAllocationOperation only remembers them. */
+  private readonly dryRunPorts: number[] = [];
 
   constructor(
     private readonly svc: Service,
@@ -230,7 +232,13 @@ export class ServiceAllocation implements SideEffects {
   }
 
   private claimNextPort(what: string): number {
-    if (this.dryRun) return 0;
+    if (this.dryRun) {
+      // Upstream's dry-run AllocateNext: no search of the pool (racy, and not worth it), one past
+      // the highest port this operation holds, starting at 32769 (its guess 32768, plus one).
+      const port = (this.dryRunPorts.length ? Math.max(...this.dryRunPorts) : 32768) + 1;
+      this.dryRunPorts.push(port);
+      return port;
+    }
     let port = 0;
     try {
       port = this.allocators.ports.reserveNext();
@@ -246,7 +254,12 @@ export class ServiceAllocation implements SideEffects {
   }
 
   private reservePort(port: number, fail: (err: AllocationError) => Error): void {
-    if (this.dryRun) return;
+    if (this.dryRun) {
+      // The dry-run Allocate: taken ports are refused, the range is not checked.
+      if (this.allocators.ports.has(port) || this.dryRunPorts.includes(port)) throw fail(new AllocationError('allocated', ERR_ALLOCATED_PORT));
+      this.dryRunPorts.push(port);
+      return;
+    }
     try {
       this.allocators.ports.reserve(port);
     } catch (err) {
