@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../shared/api/meta.js';
 import type { WatchCache } from '../cache/watch-cache.js';
-import { badRequest, methodNotSupported, notFound } from '../errors/status.js';
+import { badRequest, methodNotSupported, notFound, StatusError } from '../errors/status.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
@@ -31,7 +31,7 @@ export interface ServedOptions<T extends KubeObject> {
 
 /** One write request on its way through the handler. */
 interface WriteCall<T extends KubeObject> {
-  send: (code: number, body: unknown) => void;
+  send: (code: number, body: unknown, contentType?: string) => void;
   warnings: string[];
   namespace: string | undefined;
   /** From the URL, or for a create from the body once it is decoded. */
@@ -111,7 +111,10 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       w.told?.('create');
       return send(201, await store.create(namespace, obj, { dryRun }));
     }
-    if (!info.name) throw methodNotSupported(resource, method === 'DELETE' ? 'deletecollection' : method.toLowerCase());
+    if (!info.name) {
+      if (method === 'DELETE' && this.deletesCollections(info, namespace)) return this.deleteCollection(req, query, w);
+      throw methodNotSupported(resource, method === 'DELETE' ? 'deletecollection' : method.toLowerCase());
+    }
     const name = info.name;
     w.told?.(method === 'PUT' ? 'update' : method === 'PATCH' ? 'patch' : method === 'DELETE' ? 'delete' : method);
     if (method === 'PUT') {
@@ -165,6 +168,37 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       return send(200, success);
     }
     throw methodNotSupported(resource, method);
+  }
+
+  /**
+   * Whether DELETE on this collection URL is deletecollection: only kinds whose discovery lists
+   * the verb (Namespaces do not), and, as upstream registers it, only on a namespace's collection.
+   */
+  private deletesCollections(info: RequestInfo, namespace: string | undefined): boolean {
+    const resource = this.store.info;
+    if (info.subresource || (resource.namespaced && !namespace)) return false;
+    return this.served.kind.discovery.verbs.includes('deletecollection');
+  }
+
+  /**
+   * The generic registry's DeleteCollection: list what the selectors match, delete each one
+   * with the request's DeleteOptions (one gone meanwhile is no error), answer with the list of
+   * what was deleted. Not atomic, as upstream's is not.
+   */
+  private async deleteCollection(req: IncomingMessage, query: URLSearchParams, w: WriteCall<T>): Promise<void> {
+    const view = rendering(this.served.kind, req.headers.accept, query);
+    const filter = selection<T>(this.served.kind.fields, w.namespace, query);
+    const options = await this.deleteOptions(req);
+    const list = await w.store.list(w.namespace);
+    const deleted: T[] = [];
+    for (const obj of list.items.filter(filter)) {
+      try {
+        deleted.push(await w.store.delete(w.namespace, obj.metadata.name!, { dryRun: w.dryRun || options.dryRun, preconditions: options.preconditions }));
+      } catch (err) {
+        if (!(err instanceof StatusError && err.code === 404)) throw err;
+      }
+    }
+    return w.send(200, view.list(deleted, list.revision), view.contentType);
   }
 
   private storeFor(info: RequestInfo): Store<T> {
