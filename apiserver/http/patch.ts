@@ -73,7 +73,7 @@ export function parsePatch(type: PatchType, body: Buffer, query: URLSearchParams
  * The object a patch makes of the current one (undefined, for server-side apply only: it does
  * not exist yet). Server-side apply records the applier's fields in managedFields; see apply.ts.
  */
-function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, served: ServedSchema, manager: string): JsonValue {
+function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | undefined, served: ServedSchema, manager: string, force: boolean): JsonValue {
   const { info } = served;
   try {
     const original = current as unknown as JsonObject | undefined;
@@ -87,7 +87,7 @@ function applyPatch(type: PatchType, patch: JsonValue, current: KubeObject | und
       case 'apply': {
         if (!isObject(patch)) throw new PatchError(400, 'apply patch must be an object');
         const apiVersion = info.group ? `${info.group}/${info.version}` : info.version;
-        return serverSideApply(served.schema, original, patch, manager, apiVersion, nowTimestamp());
+        return serverSideApply(served.schema, original, patch, manager, apiVersion, nowTimestamp(), force);
       }
     }
   } catch (err) {
@@ -109,13 +109,14 @@ export function patchedObject<T extends KubeObject>(
   served: ServedSchema,
   validation: FieldValidation,
   manager: string,
+  force = false,
 ): { obj: T; warnings: string[] } {
   const { info, schema: kind } = served;
   if (type === 'apply') {
     const undeclared = unknownFieldPaths(kind, patch);
     if (undeclared.length) throw typedPatchError(patch, info, undeclared);
   }
-  const patched = applyPatch(type, patch, current, served, manager);
+  const patched = applyPatch(type, patch, current, served, manager, force);
   // What the Invalid error shows: the patched JSON for JSON and merge patches, the patch for strategic ones.
   const shown = () => goQuote(type === 'json' || type === 'merge' ? stringify(patched) : goFormat(patch));
   const typeError = isObject(patched) ? checkTypes(kind, patched) : undefined;

@@ -2,6 +2,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../shared/api/meta.js';
 import type { WatchCache } from '../cache/watch-cache.js';
 import { badRequest, methodNotSupported, notFound, StatusError } from '../errors/status.js';
+import { managerFromUserAgent, recordUpdate } from '../patch/apply.js';
+import type { JsonObject } from '../patch/json-value.js';
+import { nowTimestamp } from '../registry/object-meta.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
@@ -109,6 +112,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       const obj = this.decode(await readBody(req), req, query, warnings);
       w.name = obj.metadata.name;
       w.told?.('create');
+      this.own(info, undefined, obj, manager(req, query));
       return send(201, await store.create(namespace, obj, { dryRun }));
     }
     if (!info.name) {
@@ -126,7 +130,16 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         throw badRequest('the namespace of the provided object does not match the namespace sent on the request');
       }
       obj.metadata.name = name;
-      const result = await store.update(namespace, name, () => structuredClone(obj), { dryRun });
+      const result = await store.update(
+        namespace,
+        name,
+        (current) => {
+          const next = structuredClone(obj);
+          this.own(info, current, next, manager(req, query));
+          return next;
+        },
+        { dryRun },
+      );
       return send(result.created ? 201 : 200, result.obj);
     }
     if (method === 'PATCH') {
@@ -141,10 +154,11 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         (current) => {
           // Only server-side apply creates; other patches of a missing object are upstream's 404.
           if (!current && type !== 'apply') throw notFound(resource, name);
-          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, this.served.kind, validation, query.get('fieldManager') ?? '');
+          const { obj: patched, warnings: found } = patchedObject<T>(type, patch, current, this.served.kind, validation, query.get('fieldManager') ?? '', query.get('force') === 'true');
           patchWarnings = found;
           if (!current) patched.metadata.name ??= name;
           store.strategy.defaults?.(patched);
+          if (type !== 'apply') this.own(info, current, patched, manager(req, query));
           return patched;
         },
         { dryRun },
@@ -188,17 +202,25 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
   private async deleteCollection(req: IncomingMessage, query: URLSearchParams, w: WriteCall<T>): Promise<void> {
     const view = rendering(this.served.kind, req.headers.accept, query);
     const filter = selection<T>(this.served.kind.fields, w.namespace, query);
-    const options = await this.deleteOptions(req);
+    const options = await this.deleteOptions(req, query);
     const list = await w.store.list(w.namespace);
     const deleted: T[] = [];
     for (const obj of list.items.filter(filter)) {
       try {
-        deleted.push(await w.store.delete(w.namespace, obj.metadata.name!, { dryRun: w.dryRun || options.dryRun, preconditions: options.preconditions }));
+        deleted.push(await w.store.delete(w.namespace, obj.metadata.name!, { dryRun: options.dryRun, preconditions: options.preconditions }));
       } catch (err) {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
     }
     return w.send(200, view.list(deleted, list.revision), view.contentType);
+  }
+
+  /** Records the writer's Update entry in managedFields; subresource writes are not tracked here. */
+  private own(info: RequestInfo, current: T | undefined, next: T, fieldManager: string): void {
+    if (info.subresource) return;
+    const resource = this.store.info;
+    const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
+    recordUpdate(this.served.kind.schema, current as unknown as JsonObject | undefined, next as unknown as JsonObject, fieldManager, apiVersion, nowTimestamp());
   }
 
   private storeFor(info: RequestInfo): Store<T> {
@@ -271,6 +293,11 @@ const WRITE_OPTIONS: Readonly<Record<string, OptionsKind>> = Object.assign(Objec
   PUT: 'UpdateOptions',
   PATCH: 'PatchOptions',
 });
+
+/** The write's field manager: `?fieldManager=`, else from the user agent, as upstream. */
+function manager(req: IncomingMessage, query: URLSearchParams): string {
+  return query.get('fieldManager') || managerFromUserAgent(req.headers['user-agent']);
+}
 
 function isWatch(query: URLSearchParams): boolean {
   const w = query.get('watch');

@@ -1,15 +1,16 @@
 import { COMPONENTS, KIND_COMPONENTS, type Prop, type ServedKind } from '../openapi/schemas.js';
+import { StatusError } from '../errors/status.js';
+import { compare, difference, intersection, membersOf, pathString, toFieldSet, union as unionMembers, type Child, type Members, type Walker } from './field-sets.js';
 import { clone, deepEqual, has, isObject, newObject, own, parseJSON, stringify, type JsonObject, type JsonValue } from './json-value.js';
 
 /**
- * Server-side apply, reduced to what clients notice: the applied configuration is merged into the
- * live object along the schema (structs and maps field by field, list-maps by their keys, sets
- * as sets, atomic values replaced), and what the same manager applied last time but applies no
- * more is removed, unless another applier still applies it. What each apply set is recorded as
- * upstream records it, as a FieldsV1 set in a managedFields entry (operation Apply).
- *
- * Not modelled: ownership by Update operations, and so apply conflicts (a field last set by
- * another manager is simply overwritten, as with force=true).
+ * Server-side apply and field ownership, as structured-merge-diff does them for these kinds: the
+ * applied configuration is merged into the live object along the schema (structs and maps field
+ * by field, list-maps by their keys, sets as sets, atomic values replaced); what the same manager
+ * applied last time but applies no more is removed, unless another manager still owns it. Every
+ * write records its manager in managedFields: Apply entries own what they applied, Update
+ * entries (create, update, non-apply patches) own what they changed. An apply that would change
+ * a field another manager owns is a conflict (409) unless forced, and then takes the field over.
  */
 
 /** A FieldsV1 set: `f:<field>`, `k:<key fields JSON>` and `v:<value JSON>` children; `.` is the element itself. */
@@ -192,26 +193,182 @@ function merge(node: Node, live: JsonValue | undefined, applied: JsonValue): Jso
 
 /**
  * The object a server-side apply by `manager` makes of the live one (undefined: it is created),
- * with the manager's managedFields entry set to what this apply sets.
+ * with the manager's managedFields entry set to what this apply sets. A change to a field that
+ * another manager owns is a conflict, unless `force` hands the field to this manager.
  */
-export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, applied: JsonObject, manager: string, apiVersion: string, now: string): JsonObject {
+export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, applied: JsonObject, manager: string, apiVersion: string, now: string, force = false): JsonObject {
   const fields = appliedFields(kind, applied);
-  const entries = ((isObject(live?.metadata) ? live.metadata.managedFields : undefined) ?? []) as ManagedFieldsEntry[];
+  const entries = managedEntries(live);
   const isMine = (e: ManagedFieldsEntry) => e.manager === manager && e.operation === 'Apply' && !e.subresource;
   const base: JsonObject = live ? clone(live) : newObject();
   const previous = entries.find(isMine)?.fieldsV1;
   if (previous) {
-    const others = entries.filter((e) => !isMine(e) && e.operation === 'Apply').reduce<FieldSet | undefined>((acc, e) => union(acc, e.fieldsV1), undefined);
+    // Pruning keeps what any other manager owns, Update managers included (addBackOwnedItems).
+    const others = entries.filter((e) => !isMine(e)).reduce<FieldSet | undefined>((acc, e) => union(acc, e.fieldsV1), undefined);
     removeStale(base, previous, union(fields, others));
   }
   const top: Node = { k: 'struct', props: COMPONENTS[KIND_COMPONENTS[kind]]!.props! };
   const merged = merge(top, base, applied) as JsonObject;
+  const change = compare(objectWalker(kind), live, merged);
+  const conflicts: { manager: ManagedFieldsEntry; paths: Members }[] = [];
+  for (const e of entries) {
+    if (isMine(e)) continue;
+    const paths = intersection(membersOf(e.fieldsV1), change.changed);
+    if (paths.size) conflicts.push({ manager: e, paths });
+  }
+  if (conflicts.length && !force) throw applyConflict(conflicts);
+  const next: ManagedFieldsEntry[] = [];
+  for (const e of entries) {
+    if (isMine(e)) continue;
+    const kept = difference(difference(membersOf(e.fieldsV1), change.changed), change.removed);
+    if (kept.size) next.push({ ...e, fieldsV1: toFieldSet(kept) });
+  }
+  next.push({ manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: fields });
   const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = newObject())) as JsonObject;
-  const entry: ManagedFieldsEntry = { manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: fields };
-  const mine = entries.findIndex(isMine);
-  const next = [...entries];
-  if (mine >= 0) next[mine] = entry;
-  else next.push(entry);
-  metadata.managedFields = next as unknown as JsonValue;
+  metadata.managedFields = sortEntries(next) as unknown as JsonValue;
   return merged;
+}
+
+/**
+ * The managedFields of a create, update or non-apply patch by `manager` (operation Update), as
+ * upstream's Updater.Update: the manager takes what changed (nobody else owns it any more), and
+ * gives up what was removed. `next` gets the entries; an unchanged object keeps them as they were.
+ */
+export function recordUpdate(kind: ServedKind, old: JsonObject | undefined, next: JsonObject, manager: string, apiVersion: string, now: string): void {
+  const entries = managedEntries(old);
+  const change = compare(objectWalker(kind), old, next);
+  const metadata = (isObject(next.metadata) ? next.metadata : (next.metadata = newObject())) as JsonObject;
+  if (change.changed.size === 0 && change.removed.size === 0) {
+    if (entries.length) metadata.managedFields = entries as unknown as JsonValue;
+    else delete metadata.managedFields;
+    return;
+  }
+  const isMine = (e: ManagedFieldsEntry) => e.manager === manager && e.operation === 'Update' && e.apiVersion === apiVersion && !e.subresource;
+  const out: ManagedFieldsEntry[] = [];
+  for (const e of entries) {
+    if (isMine(e)) continue;
+    const kept = difference(difference(membersOf(e.fieldsV1), change.changed), change.removed);
+    if (kept.size) out.push({ ...e, fieldsV1: toFieldSet(kept) });
+  }
+  const mine = difference(unionMembers(membersOf(entries.find(isMine)?.fieldsV1), change.changed), change.removed);
+  if (mine.size) out.push({ manager, operation: 'Update', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldSet(mine) });
+  if (out.length) metadata.managedFields = sortEntries(out) as unknown as JsonValue;
+  else delete metadata.managedFields;
+}
+
+/**
+ * The manager of a write that names none: the user agent up to its first `/`, printable
+ * characters only, at most 128 bytes (upstream's prefixFromUserAgent), e.g. `kubectl`.
+ */
+export function managerFromUserAgent(userAgent: string | undefined): string {
+  let out = '';
+  for (const ch of (userAgent ?? '').split('/')[0]!) {
+    if (!/\p{L}|\p{M}|\p{N}|\p{P}|\p{S}|\p{Zs}/u.test(ch)) continue;
+    if (Buffer.byteLength(out + ch) > 128) break;
+    out += ch;
+  }
+  return out;
+}
+
+function managedEntries(obj: JsonObject | undefined): ManagedFieldsEntry[] {
+  const list = isObject(obj?.metadata) ? obj.metadata.managedFields : undefined;
+  return Array.isArray(list) ? (list.filter(isObject) as unknown as ManagedFieldsEntry[]) : [];
+}
+
+/** Upstream's sortEncodedManagedFields: by operation, time (seconds), manager, apiVersion, subresource. */
+function sortEntries(entries: ManagedFieldsEntry[]): ManagedFieldsEntry[] {
+  const seconds = (e: ManagedFieldsEntry) => {
+    const ms = e.time ? Date.parse(e.time) : NaN;
+    return Number.isFinite(ms) ? Math.floor(ms / 1000) : 0;
+  };
+  const by = (a: string | undefined, b: string | undefined) => ((a ?? '') < (b ?? '') ? -1 : (a ?? '') > (b ?? '') ? 1 : 0);
+  return [...entries].sort(
+    (p, q) => by(p.operation, q.operation) || seconds(p) - seconds(q) || by(p.manager, q.manager) || by(p.apiVersion, q.apiVersion) || by(p.subresource, q.subresource),
+  );
+}
+
+/** printManager: Apply managers by name, Update managers with their version (the identifier has no time). */
+function printManager(e: ManagedFieldsEntry): string {
+  let out = JSON.stringify(e.manager ?? '');
+  if (e.subresource) out += ` with subresource ${JSON.stringify(e.subresource)}`;
+  if (e.operation === 'Update') out += ` using ${e.apiVersion ?? ''}`;
+  return out;
+}
+
+/** NewConflictError: 409 Conflict, one cause per path, upstream's message for one or many. */
+function applyConflict(conflicts: { manager: ManagedFieldsEntry; paths: Members }[]): StatusError {
+  const flat = conflicts.flatMap((c) => [...c.paths].map((p) => ({ manager: printManager(c.manager), path: pathString(p) })).sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0)));
+  let message: string;
+  if (flat.length === 1) {
+    message = `Apply failed with 1 conflict: conflict with ${flat[0]!.manager}: ${flat[0]!.path}`;
+  } else {
+    const byManager = new Map<string, string[]>();
+    for (const c of flat) byManager.set(c.manager, [...(byManager.get(c.manager) ?? []), c.path]);
+    const lines = [...byManager.keys()].sort().flatMap((m) => [`conflicts with ${m}:`, ...byManager.get(m)!.map((p) => `- ${p}`)]);
+    message = `Apply failed with ${flat.length} conflicts: ${lines.join('\n')}`;
+  }
+  return new StatusError({
+    kind: 'Status',
+    apiVersion: 'v1',
+    metadata: {},
+    status: 'Failure',
+    message,
+    reason: 'Conflict',
+    details: { causes: flat.map((c) => ({ reason: 'FieldManagerConflict', message: `conflict with ${c.manager}`, field: c.path })) },
+    code: 409,
+  });
+}
+
+/** The schema walk of field ownership: what the apiserver keeps for itself is nobody's. */
+function objectWalker(kind: ServedKind): Walker {
+  const props = COMPONENTS[KIND_COMPONENTS[kind]]!.props!;
+  return {
+    children(value) {
+      if (!isObject(value)) return undefined;
+      const out: Child[] = [];
+      for (const key of Object.keys(value)) {
+        const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
+        if (!prop || RESET_FIELDS.has(key)) continue;
+        let walker = walkerOf(nodeOf(prop));
+        if (key === 'metadata') {
+          const inner = walker;
+          walker = { children: (v) => inner.children(v)?.filter((c) => !SYSTEM_METADATA.has(c.element.slice(2))) };
+        }
+        out.push({ element: `f:${key}`, value: value[key]!, walker, member: false });
+      }
+      return out;
+    },
+  };
+}
+
+const ATOMIC_WALKER: Walker = { children: () => undefined };
+
+function walkerOf(node: Node): Walker {
+  switch (node.k) {
+    case 'struct':
+      return {
+        children: (value) => {
+          if (!isObject(value)) return undefined;
+          const out: Child[] = [];
+          for (const key of Object.keys(value)) {
+            const prop = Object.prototype.hasOwnProperty.call(node.props, key) ? node.props[key] : undefined;
+            if (prop) out.push({ element: `f:${key}`, value: value[key]!, walker: walkerOf(nodeOf(prop)), member: !isStruct(prop) });
+          }
+          return out;
+        },
+      };
+    case 'map':
+      return { children: (value) => (isObject(value) ? Object.keys(value).map((k) => ({ element: `f:${k}`, value: value[k]!, walker: ATOMIC_WALKER, member: true })) : undefined) };
+    case 'listMap':
+      return { children: (value) => (Array.isArray(value) ? value.map((item) => ({ element: itemKey(item, node.keys), value: item, walker: walkerOf(node.item), member: true })) : undefined) };
+    case 'set':
+      return { children: (value) => (Array.isArray(value) ? value.map((v) => ({ element: `v:${JSON.stringify(v)}`, value: v, walker: ATOMIC_WALKER, member: true })) : undefined) };
+    case 'atomic':
+      return ATOMIC_WALKER;
+  }
+}
+
+/** A non-pointer struct always exists in Go, so it is never added or removed itself: never a member. */
+function isStruct(prop: Prop): boolean {
+  return prop.t === 'ref' && !!prop.struct;
 }
