@@ -223,7 +223,11 @@ export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, 
     const kept = difference(difference(membersOf(e.fieldsV1), change.changed), change.removed);
     if (kept.size) next.push({ ...e, fieldsV1: toFieldSet(kept) });
   }
-  next.push({ manager, operation: 'Apply', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: fields });
+  // An apply that changes nothing keeps its entry's time (upstream ignores managedFields
+  // timestamps when the rest is equal), so it writes nothing and the resourceVersion stays.
+  const mineBefore = entries.find(isMine);
+  const unchanged = mineBefore && change.changed.size === 0 && change.removed.size === 0 && deepEqual(mineBefore.fieldsV1 as unknown as JsonValue, fields as unknown as JsonValue);
+  next.push({ manager, operation: 'Apply', apiVersion, time: unchanged ? (mineBefore.time ?? now) : now, fieldsType: 'FieldsV1', fieldsV1: fields });
   const metadata = (isObject(merged.metadata) ? merged.metadata : (merged.metadata = newObject())) as JsonObject;
   metadata.managedFields = sortEntries(next) as unknown as JsonValue;
   return merged;

@@ -73,6 +73,13 @@ describe('field ownership (Update and Apply operations)', () => {
     expect(entries[1].fieldsV1['f:spec']['f:ports'][PORT]).to.deep.equal({ '.': {}, 'f:port': {}, 'f:protocol': {} });
   });
 
+  it('an apply that changes nothing keeps the entry as it was', () => {
+    const applied = { apiVersion: 'v1', kind: 'Service', metadata: { name: 's' }, spec: { ports: [{ port: 80 }] } };
+    const first = serverSideApply('Service', undefined, applied, 'alice', 'v1', '2026-01-01T00:00:01Z');
+    const again = serverSideApply('Service', first, applied, 'alice', 'v1', '2026-01-01T00:00:09Z');
+    expect(again).to.deep.equal(first);
+  });
+
   it('the default manager is the user agent up to its first slash', () => {
     expect(managerFromUserAgent('kubectl/v1.33.1 (linux/amd64) kubernetes/8adc0f0')).to.equal('kubectl');
     expect(managerFromUserAgent(undefined)).to.equal('');
