@@ -215,12 +215,11 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     return w.send(200, view.list(deleted, list.revision), view.contentType);
   }
 
-  /** Records the writer's Update entry in managedFields; subresource writes are not tracked here. */
+  /** Records the writer's Update entry in managedFields (status writes: the status fields, with subresource "status"). */
   private own(info: RequestInfo, current: T | undefined, next: T, fieldManager: string): void {
-    if (info.subresource) return;
     const resource = this.store.info;
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
-    recordUpdate(this.served.kind.schema, current as unknown as JsonObject | undefined, next as unknown as JsonObject, fieldManager, apiVersion, nowTimestamp());
+    recordUpdate(this.served.kind.schema, current as unknown as JsonObject | undefined, next as unknown as JsonObject, fieldManager, apiVersion, nowTimestamp(), info.subresource);
   }
 
   private storeFor(info: RequestInfo): Store<T> {

@@ -66,7 +66,7 @@ export class NamespaceStrategy implements Strategy<Namespace> {
 export class NamespaceFinalizeStrategy extends NamespaceStrategy {
   override prepareForUpdate(ns: Namespace, old: Namespace): void {
     const finalizers = ns.spec?.finalizers ?? [];
-    ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion };
+    ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion, managedFields: ns.metadata.managedFields ?? old.metadata.managedFields };
     ns.status = old.status;
     ns.spec = { ...old.spec, finalizers };
   }
@@ -75,7 +75,7 @@ export class NamespaceFinalizeStrategy extends NamespaceStrategy {
 /** The /status subresource: only status changes, as upstream's namespaceStatusStrategy. */
 export class NamespaceStatusStrategy extends NamespaceStrategy {
   override prepareForUpdate(ns: Namespace, old: Namespace): void {
-    ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion };
+    ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion, managedFields: ns.metadata.managedFields ?? old.metadata.managedFields };
     ns.spec = old.spec;
   }
 }

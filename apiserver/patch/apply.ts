@@ -238,16 +238,16 @@ export function serverSideApply(kind: ServedKind, live: JsonObject | undefined, 
  * upstream's Updater.Update: the manager takes what changed (nobody else owns it any more), and
  * gives up what was removed. `next` gets the entries; an unchanged object keeps them as they were.
  */
-export function recordUpdate(kind: ServedKind, old: JsonObject | undefined, next: JsonObject, manager: string, apiVersion: string, now: string): void {
+export function recordUpdate(kind: ServedKind, old: JsonObject | undefined, next: JsonObject, manager: string, apiVersion: string, now: string, subresource?: string): void {
   const entries = managedEntries(old);
-  const change = compare(objectWalker(kind), old, next);
+  const change = compare(objectWalker(kind, subresource), old, next);
   const metadata = (isObject(next.metadata) ? next.metadata : (next.metadata = newObject())) as JsonObject;
   if (change.changed.size === 0 && change.removed.size === 0) {
     if (entries.length) metadata.managedFields = entries as unknown as JsonValue;
     else delete metadata.managedFields;
     return;
   }
-  const isMine = (e: ManagedFieldsEntry) => e.manager === manager && e.operation === 'Update' && e.apiVersion === apiVersion && !e.subresource;
+  const isMine = (e: ManagedFieldsEntry) => e.manager === manager && e.operation === 'Update' && e.apiVersion === apiVersion && (e.subresource ?? '') === (subresource ?? '');
   const out: ManagedFieldsEntry[] = [];
   for (const e of entries) {
     if (isMine(e)) continue;
@@ -255,7 +255,7 @@ export function recordUpdate(kind: ServedKind, old: JsonObject | undefined, next
     if (kept.size) out.push({ ...e, fieldsV1: toFieldSet(kept) });
   }
   const mine = difference(unionMembers(membersOf(entries.find(isMine)?.fieldsV1), change.changed), change.removed);
-  if (mine.size) out.push({ manager, operation: 'Update', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldSet(mine) });
+  if (mine.size) out.push({ manager, operation: 'Update', apiVersion, time: now, fieldsType: 'FieldsV1', fieldsV1: toFieldSet(mine), ...(subresource ? { subresource } : {}) });
   if (out.length) metadata.managedFields = sortEntries(out) as unknown as JsonValue;
   else delete metadata.managedFields;
 }
@@ -323,16 +323,20 @@ function applyConflict(conflicts: { manager: ManagedFieldsEntry; paths: Members 
   });
 }
 
-/** The schema walk of field ownership: what the apiserver keeps for itself is nobody's. */
-function objectWalker(kind: ServedKind): Walker {
+/**
+ * The schema walk of field ownership: what the apiserver keeps for itself is nobody's. Writes
+ * to the status subresource own status fields only; writes to the object never do.
+ */
+function objectWalker(kind: ServedKind, subresource?: string): Walker {
   const props = COMPONENTS[KIND_COMPONENTS[kind]]!.props!;
+  const counts = (key: string) => (subresource === 'status' ? key === 'status' : !RESET_FIELDS.has(key));
   return {
     children(value) {
       if (!isObject(value)) return undefined;
       const out: Child[] = [];
       for (const key of Object.keys(value)) {
         const prop = Object.prototype.hasOwnProperty.call(props, key) ? props[key] : undefined;
-        if (!prop || RESET_FIELDS.has(key)) continue;
+        if (!prop || !counts(key)) continue;
         let walker = walkerOf(nodeOf(prop));
         if (key === 'metadata') {
           const inner = walker;

@@ -169,7 +169,7 @@ export class ServiceStatusStrategy implements Strategy<Service> {
 
   prepareForUpdate(svc: Service, old: Service): void {
     svc.spec = old.spec;
-    svc.metadata = { ...old.metadata, resourceVersion: svc.metadata.resourceVersion };
+    svc.metadata = { ...old.metadata, resourceVersion: svc.metadata.resourceVersion, managedFields: svc.metadata.managedFields ?? old.metadata.managedFields };
   }
 
   validateUpdate(svc: Service, old: Service) {

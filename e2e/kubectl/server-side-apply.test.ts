@@ -99,6 +99,18 @@ describe('e2e: server-side apply conflicts and managedFields (kubectl 1.33)', fu
     });
   });
 
+  it('a status write records its manager with subresource "status", owning only status fields', async () => {
+    await kubectl.ok(['create', 'service', 'loadbalancer', 'lb', '--tcp=80:8080']);
+    const patch = { status: { loadBalancer: { ingress: [{ ip: '192.0.2.1' }] } }, spec: { type: 'ClusterIP' } };
+    const res = await call(server.url, 'PATCH', '/api/v1/namespaces/default/services/lb/status?fieldManager=lb-controller', patch, 'application/merge-patch+json');
+    expect(res.status).to.equal(200);
+    const raw = (await call(server.url, 'GET', '/api/v1/namespaces/default/services/lb')).body.metadata.managedFields as { manager: string; subresource?: string; fieldsV1: object }[];
+    const status = raw.find((e) => e.manager === 'lb-controller')!;
+    expect(status.subresource).to.equal('status');
+    expect(status.fieldsV1).to.deep.equal({ 'f:status': { 'f:loadBalancer': { 'f:ingress': {} } } });
+    expect(raw.map((e) => e.manager)).to.have.members(['kubectl-create', 'lb-controller']);
+  });
+
   it('a write without a fieldManager is owned by its user agent\'s product', async () => {
     const res = await fetch(`${server.url}/api/v1/namespaces/default/services`, {
       method: 'POST',
