@@ -8,6 +8,7 @@ import type { PathHandler } from '../http/server.js';
 import { decodeEnvelope, decodeMessage, PROTOBUF_MEDIA_TYPE } from '../protobuf/decode.js';
 import type { MessageSpec } from '../protobuf/messages.js';
 import { WireReader } from '../protobuf/wire.js';
+import { parseJSON } from '../patch/json-value.js';
 import { SelfSubjectAccessReviewSpec, SelfSubjectRulesReviewSpec } from './messages.js';
 
 export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
@@ -94,7 +95,7 @@ function decodeSpec(body: Buffer, contentType: string | undefined, kind: string,
   if (type !== 'application/json' && type !== '') throw unsupportedMediaType();
   let parsed: unknown;
   try {
-    parsed = JSON.parse(body.toString('utf8'));
+    parsed = parseJSON(body.toString('utf8'));
   } catch (err) {
     throw badRequest(`the object provided is unrecognized (must be of type ${kind}): couldn't get version/kind; json parse error: ${(err as Error).message}`);
   }
