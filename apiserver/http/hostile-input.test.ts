@@ -209,6 +209,17 @@ describe('apiserver: hostile input never reaches a prototype (issue 8 findings 1
       expect(body.status).to.equal(400);
       await expectCanary(server.url, `canary-${n++}`);
     });
+
+    it('a YAML alias inside its own anchor is a 400, not a hung process', async () => {
+      const looped = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: loop\n  labels: &x\n    a: *x\nspec:\n  ports: [{port: 80}]\n';
+      const body = await call(server.url, 'POST', path, looped, 'application/yaml');
+      expect(body.status).to.equal(400);
+      expect(body.body.message).to.match(/error converting YAML to JSON: yaml: anchor 'x' value contains itself \(/);
+      const apply = await call(server.url, 'PATCH', `${path}/loop?fieldManager=m`, looped, 'application/apply-patch+yaml');
+      expect(apply.status).to.equal(400);
+      expect(apply.body.message).to.equal("error decoding YAML: yaml: anchor 'x' value contains itself");
+      await expectCanary(server.url, `canary-${n++}`);
+    });
   });
 
   describe('finding 4: dryRun is All or a 422', () => {

@@ -1,4 +1,4 @@
-import { parse as parseYAML } from 'yaml';
+import { isNode, parseDocument, visit, type Document } from 'yaml';
 import { clone, JSONSyntaxError, parseJSON, type JsonValue } from './json-value.js';
 
 /**
@@ -21,7 +21,24 @@ export function parseYAMLValue(text: string): JsonValue {
     if (!(err instanceof JSONSyntaxError)) throw err;
   }
   if (yamlDepthBound(text) > MAX_YAML_DEPTH) throw new Error(`yaml: exceeded max depth of ${MAX_YAML_DEPTH}`);
-  return clone(parseYAML(text) as JsonValue);
+  const doc = parseDocument(text);
+  if (doc.errors.length > 0) throw doc.errors[0]!;
+  refuseRecursiveAliases(doc);
+  return clone(doc.toJS() as JsonValue);
+}
+
+/**
+ * An alias inside the node its anchor names (`a: &x [*x]`) makes the yaml library build a cyclic
+ * value, which no JSON value can hold: copying it would never end and hang the process. go-yaml
+ * refuses such a document, and so does this, in its words.
+ */
+function refuseRecursiveAliases(doc: Document.Parsed): void {
+  visit(doc, {
+    Alias(_key, alias, path) {
+      const target = alias.resolve(doc);
+      if (isNode(target) && path.includes(target)) throw new Error(`yaml: anchor '${alias.source}' value contains itself`);
+    },
+  });
 }
 
 /**
