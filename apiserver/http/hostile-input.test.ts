@@ -256,6 +256,26 @@ describe('apiserver: hostile input never reaches a prototype (issue 8 findings 1
       expect(dry.status).to.equal(200);
       expect((await call(server.url, 'GET', `${path}/${name}`)).status).to.equal(200);
     });
+
+    it('a DeleteOptions body of the wrong types is a 400 and deletes nothing', async () => {
+      const name = await fresh('delbody');
+      for (const [options, message] of [
+        [{ preconditions: { uid: { a: 1 } } }, 'json: cannot unmarshal object into Go struct field Preconditions.preconditions.uid of type types.UID'],
+        [{ preconditions: 'x' }, 'json: cannot unmarshal string into Go struct field DeleteOptions.preconditions of type v1.Preconditions'],
+        [{ gracePeriodSeconds: 1.5 }, 'json: cannot unmarshal number 1.5 into Go struct field DeleteOptions.gracePeriodSeconds of type int64'],
+        [{ propagationPolicy: 7 }, 'json: cannot unmarshal number 7 into Go struct field DeleteOptions.propagationPolicy of type v1.DeletionPropagation'],
+        [{ dryRun: ['All', 1] }, 'json: cannot unmarshal number 1 into Go struct field DeleteOptions.dryRun of type string'],
+        [[1, 2], 'json: cannot unmarshal array into Go value of type v1.DeleteOptions'],
+      ] as const) {
+        const res = await call(server.url, 'DELETE', `${path}/${name}`, options);
+        expect(res.status, JSON.stringify(options)).to.equal(400);
+        expect(res.body.message).to.equal(message);
+      }
+      const big = await call(server.url, 'DELETE', `${path}/${name}`, '{"gracePeriodSeconds":1e400}');
+      expect(big.status).to.equal(400);
+      expect((await call(server.url, 'GET', `${path}/${name}`)).status).to.equal(200);
+      expect((await call(server.url, 'DELETE', `${path}/${name}`, { preconditions: { uid: null }, gracePeriodSeconds: 0 })).status).to.equal(200);
+    });
   });
 
   describe('issue 10: JSON syntax errors in Go\'s words', () => {

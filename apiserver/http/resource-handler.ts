@@ -8,9 +8,9 @@ import { nowTimestamp } from '../registry/object-meta.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
+import { deleteOptionsOf } from './delete-options.js';
 import { dryRunOf, type OptionsKind } from './dry-run.js';
 import { warningHeader } from './warning.js';
-import { isObject, parseJSON, type JsonValue } from '../patch/json-value.js';
 import { parsePatch, patchedObject, patchType } from './patch.js';
 import { rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
@@ -168,7 +168,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     }
     if (method === 'DELETE') {
       if (info.subresource) throw methodNotSupported(resource, 'delete');
-      const options = await this.deleteOptions(req, query);
+      const options = deleteOptionsOf(await readBody(req), query);
       const deleted = await store.delete(namespace, name, { dryRun: options.dryRun, preconditions: options.preconditions });
       if (this.served.kind.returnDeletedObject) return send(200, deleted);
       const success: Status = {
@@ -261,28 +261,6 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     warnings.push(...decoded.warnings);
     this.store.strategy.defaults?.(decoded.obj);
     return decoded.obj;
-  }
-
-  /**
-   * metav1.DeleteOptions: from the body if there is one (the query is then ignored, as upstream),
-   * else from the query; only preconditions and dryRun matter here.
-   */
-  private async deleteOptions(req: IncomingMessage, query: URLSearchParams): Promise<{ dryRun: boolean; preconditions?: { uid?: string; resourceVersion?: string } }> {
-    const body = await readBody(req);
-    if (body.length === 0) return { dryRun: dryRunOf(query.getAll('dryRun'), 'DeleteOptions') };
-    let parsed: JsonValue;
-    try {
-      parsed = parseJSON(body.toString('utf8'));
-    } catch {
-      throw badRequest('the body of the request was in an unknown format');
-    }
-    const options = isObject(parsed) ? parsed : {};
-    const dryRun = options.dryRun ?? [];
-    if (!Array.isArray(dryRun) || !dryRun.every((v) => typeof v === 'string')) {
-      throw badRequest('json: cannot unmarshal into Go struct field DeleteOptions.dryRun of type []string');
-    }
-    const preconditions = isObject(options.preconditions) ? (options.preconditions as { uid?: string; resourceVersion?: string }) : undefined;
-    return { dryRun: dryRunOf(dryRun as string[], 'DeleteOptions'), preconditions };
   }
 }
 
