@@ -220,6 +220,23 @@ describe('apiserver: hostile input never reaches a prototype (issue 8 findings 1
       expect(apply.body.message).to.equal("error decoding YAML: yaml: anchor 'x' value contains itself");
       await expectCanary(server.url, `canary-${n++}`);
     });
+
+    it('YAML aliases that expand a document far past its size are a 400; a few aliases are fine', async () => {
+      // 20 KiB whose 99 aliases would expand to two million nodes; go-yaml refuses it.
+      const list = `[${Array(20_000).fill('1').join(',')}]`;
+      const bomb = `apiVersion: v1\nkind: Service\nmetadata:\n  name: bomb\n  annotations: {a: &x ${list}}\n  labels: {b: [${Array(99).fill('*x').join(',')}]}\nspec:\n  ports: [{port: 80}]\n`;
+      const body = await call(server.url, 'POST', path, bomb, 'application/yaml');
+      expect(body.status).to.equal(400);
+      expect(body.body.message).to.match(/error converting YAML to JSON: yaml: document contains excessive aliasing \(/);
+      const apply = await call(server.url, 'PATCH', `${path}/bomb?fieldManager=m`, bomb, 'application/apply-patch+yaml');
+      expect(apply.status).to.equal(400);
+      expect(apply.body.message).to.equal('error decoding YAML: yaml: document contains excessive aliasing');
+      const shared = 'apiVersion: v1\nkind: Service\nmetadata:\n  name: shared\n  labels: &l {app: web}\nspec:\n  selector: *l\n  ports: [{port: 80}]\n';
+      const ok = await call(server.url, 'POST', path, shared, 'application/yaml');
+      expect(ok.status, JSON.stringify(ok.body)).to.equal(201);
+      expect(ok.body.spec.selector).to.deep.equal({ app: 'web' });
+      await expectCanary(server.url, `canary-${n++}`);
+    });
   });
 
   describe('finding 4: dryRun is All or a 422', () => {

@@ -1,4 +1,4 @@
-import { isNode, parseDocument, visit, type Document } from 'yaml';
+import { isAlias, isCollection, isNode, isPair, parseDocument, visit, type Document, type Node } from 'yaml';
 import { clone, JSONSyntaxError, parseJSON, type JsonValue } from './json-value.js';
 
 /**
@@ -23,22 +23,53 @@ export function parseYAMLValue(text: string): JsonValue {
   if (yamlDepthBound(text) > MAX_YAML_DEPTH) throw new Error(`yaml: exceeded max depth of ${MAX_YAML_DEPTH}`);
   const doc = parseDocument(text);
   if (doc.errors.length > 0) throw doc.errors[0]!;
-  refuseRecursiveAliases(doc);
+  checkAliases(doc);
   return clone(doc.toJS() as JsonValue);
 }
 
 /**
- * An alias inside the node its anchor names (`a: &x [*x]`) makes the yaml library build a cyclic
- * value, which no JSON value can hold: copying it would never end and hang the process. go-yaml
- * refuses such a document, and so does this, in its words.
+ * What go-yaml checks of aliases before it builds a value. An alias inside the node its anchor
+ * names (`a: &x [*x]`) would make the yaml library build a cyclic value, whose copy never ends.
+ * And a document whose aliases expand it far beyond its size (a "billion laughs", or a hundred
+ * aliases of one long list, which the library's alias count lets through) would take the
+ * process's memory: go-yaml counts the nodes it decodes, those reached through an alias apart,
+ * and refuses once their ratio passes its bound. Both are refused in go-yaml's words.
  */
-function refuseRecursiveAliases(doc: Document.Parsed): void {
+function checkAliases(doc: Document.Parsed): void {
+  const sizes = new Map<Node, number>();
+  const expanded = (node: unknown): number => {
+    if (!isNode(node)) return 0;
+    const known = sizes.get(node);
+    if (known !== undefined) return known;
+    let size = 1;
+    if (isAlias(node)) size += expanded(node.resolve(doc));
+    else if (isCollection(node)) for (const item of node.items) size += isPair(item) ? expanded(item.key) + expanded(item.value) : expanded(item);
+    sizes.set(node, size);
+    return size;
+  };
+  let decoded = 0;
+  let aliased = 0;
   visit(doc, {
-    Alias(_key, alias, path) {
-      const target = alias.resolve(doc);
-      if (isNode(target) && path.includes(target)) throw new Error(`yaml: anchor '${alias.source}' value contains itself`);
+    Node(_key, node, path) {
+      decoded++;
+      if (!isAlias(node)) return;
+      const target = node.resolve(doc);
+      if (isNode(target) && path.includes(target)) throw new Error(`yaml: anchor '${node.source}' value contains itself`);
+      const size = expanded(target);
+      decoded += size;
+      aliased += size;
+      if (aliased > 100 && decoded > 1000 && aliased / decoded > allowedAliasRatio(decoded)) throw new Error('yaml: document contains excessive aliasing');
     },
   });
+}
+
+/** go-yaml's bound on the share of nodes decoded through aliases: 99 % up to 400,000 nodes, falling to 10 % at 4,000,000. */
+function allowedAliasRatio(decoded: number): number {
+  const low = 400_000;
+  const high = 4_000_000;
+  if (decoded <= low) return 0.99;
+  if (decoded >= high) return 0.1;
+  return 0.99 - 0.89 * ((decoded - low) / (high - low));
 }
 
 /**
