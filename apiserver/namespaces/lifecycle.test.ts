@@ -53,4 +53,19 @@ describe('apiserver: Namespaces', function () {
     expect(refused.status).to.equal(403);
     expect(refused.body.message).to.equal('services "late" is forbidden: unable to create new content in namespace held because it is being terminated');
   });
+
+  it('the status subresource keeps the phase Active until the namespace is deleted', async () => {
+    await call(server.url, 'POST', '/api/v1/namespaces', { metadata: { name: 'phase' } });
+    for (const phase of ['Terminating', 'Gone']) {
+      const res = await call(server.url, 'PATCH', '/api/v1/namespaces/phase/status', { status: { phase } }, 'application/merge-patch+json');
+      expect(res.status).to.equal(422);
+      expect(res.body.message).to.equal(`Namespace "phase" is invalid: status.Phase: Invalid value: "${phase}": may only be 'Active' if \`deletionTimestamp\` is empty`);
+    }
+    expect((await call(server.url, 'POST', '/api/v1/namespaces/phase/services', service('still'))).status).to.equal(201);
+    await call(server.url, 'POST', '/api/v1/namespaces/phase/services', service('hold', {}, { finalizers: ['example.com/hold'] }));
+    await call(server.url, 'DELETE', '/api/v1/namespaces/phase');
+    const back = await call(server.url, 'PATCH', '/api/v1/namespaces/phase/status', { status: { phase: 'Active' } }, 'application/merge-patch+json');
+    expect(back.status).to.equal(422);
+    expect(back.body.message).to.equal('Namespace "phase" is invalid: status.Phase: Invalid value: "Active": may only be \'Terminating\' if `deletionTimestamp` is not empty');
+  });
 });

@@ -2,7 +2,7 @@ import type { Namespace } from '../../shared/api/core.js';
 import { forbidden } from '../errors/status.js';
 import type { ResourceInfo, Strategy } from '../registry/strategy.js';
 import { canonicalizeNamespace, prepareNamespaceForCreate, prepareNamespaceForUpdate, setNamespaceDefaults } from './defaults.js';
-import { validateNamespace, validateNamespaceUpdate } from './validation.js';
+import { validateNamespace, validateNamespaceStatusUpdate, validateNamespaceUpdate } from './validation.js';
 
 export const NAMESPACE_INFO: ResourceInfo = {
   group: '',
@@ -77,5 +77,9 @@ export class NamespaceStatusStrategy extends NamespaceStrategy {
   override prepareForUpdate(ns: Namespace, old: Namespace): void {
     ns.metadata = { ...old.metadata, resourceVersion: ns.metadata.resourceVersion, managedFields: ns.metadata.managedFields ?? old.metadata.managedFields };
     ns.spec = old.spec;
+  }
+
+  override validateUpdate(ns: Namespace, old: Namespace) {
+    return validateNamespaceStatusUpdate(ns, old);
   }
 }
