@@ -202,7 +202,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
   private async deleteCollection(req: IncomingMessage, query: URLSearchParams, w: WriteCall<T>): Promise<void> {
     const view = rendering(this.served.kind, req.headers.accept, query);
     const filter = selection<T>(this.served.kind.fields, w.namespace, query);
-    const options = await this.deleteOptions(req, query);
+    const options = deleteOptionsOf(await readBody(req), query);
     const list = await w.store.list(w.namespace);
     const deleted: T[] = [];
     for (const obj of list.items.filter(filter)) {
