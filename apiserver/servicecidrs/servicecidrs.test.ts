@@ -92,16 +92,19 @@ describe('apiserver: networking.k8s.io/v1 ServiceCIDR', function () {
         expect(full.body.message).to.equal(FULL);
       }
       expect((await call(a.url, 'POST', CIDRS, serviceCIDR('extra', ['10.1.0.0/28']))).status).to.equal(201);
+      const picked: string[] = [];
       for (const [i, replica] of [a, b].entries()) {
         await eventually(async () => {
           const res = await call(replica.url, 'POST', SVCS, service(`after${i}`));
           expect(res.status).to.equal(201);
           expect(res.body.spec.clusterIP).to.match(/^10\.1\.0\./);
+          picked.push(res.body.spec.clusterIP);
         });
       }
-      // A requested IP is accepted if any usable ServiceCIDR contains it.
-      expect((await call(b.url, 'POST', SVCS, service('static', { clusterIP: '10.1.0.7' }))).status).to.equal(201);
-      const ip = await call(a.url, 'GET', '/apis/networking.k8s.io/v1/ipaddresses/10.1.0.7');
+      // A requested IP is accepted if any usable ServiceCIDR contains it (one the random picks left free).
+      const free = ['10.1.0.7', '10.1.0.8', '10.1.0.9'].find((candidate) => !picked.includes(candidate))!;
+      expect((await call(b.url, 'POST', SVCS, service('static', { clusterIP: free }))).status).to.equal(201);
+      const ip = await call(a.url, 'GET', `/apis/networking.k8s.io/v1/ipaddresses/${free}`);
       expect(ip.body.spec.parentRef.name).to.equal('static');
     } finally {
       await a.close();
