@@ -354,6 +354,24 @@ describe('packets through the rules in a real kernel (lab node in network namesp
     }
   });
 
+  it('an endpoint that goes and comes back gets its pod again, local or remote (its routes on the other node are replaced)', () => {
+    const node = new LabNode(`t${process.pid.toString(16)}back`, labSettings([4]), [4], () => undefined);
+    node.create();
+    try {
+      const key = '/registry/endpointslices/default/back';
+      const slice = sliceBody('back', [{ ip: '10.244.1.31', local: true }, { ip: '10.244.2.31', local: false }]);
+      for (const body of [slice, sliceBody('back', []), slice]) {
+        node.endpointSlice(key, body as never);
+        node.restore(4, '*filter\nCOMMIT\n', false);
+      }
+      expect(node.podOf('10.244.1.31')).to.match(/-pod\d+$/);
+      expect(node.podOf('10.244.2.31')).to.match(/-pod\d+$/);
+      expect(node.exec(node.node, 'ip', ['route', 'show', '10.244.2.31'])).to.include(`via ${REMOTE_V4}`);
+    } finally {
+      node.destroy();
+    }
+  });
+
   it('at start, removes the namespaces of a lab that died and refuses the name of one that runs', async () => {
     const dead = spawnSync('true');
     mkdirSync(PID_DIR, { recursive: true });

@@ -163,12 +163,13 @@ export class LabNode {
     for (const { ip, family } of ips) {
       const plen = family === 4 ? 32 : 128;
       inNs(ns, 'ip', ['addr', 'add', `${ip}/${plen}`, 'dev', 'eth0', ...(family === 6 ? ['nodad'] : [])]);
-      inNs(host, 'ip', [`-${family}`, 'route', 'add', `${ip}/${plen}`, 'dev', ifname]);
+      inNs(host, 'ip', [`-${family}`, 'route', 'replace', `${ip}/${plen}`, 'dev', ifname]);
       const plan = this.plans.find((p) => p.family === family);
       if (!plan) continue;
-      // The other node reaches the pod through this one, and the other way round.
-      if (local) inNs(this.remote, 'ip', [`-${family}`, 'route', 'add', `${ip}/${plen}`, 'via', plan.nodeIP]);
-      else inNs(this.node, 'ip', [`-${family}`, 'route', 'add', `${ip}/${plen}`, 'via', plan.remoteIP]);
+      // The other node reaches the pod through this one, and the other way round. These routes
+      // outlive a pod's namespace, so a pod that comes back replaces them.
+      if (local) inNs(this.remote, 'ip', [`-${family}`, 'route', 'replace', `${ip}/${plen}`, 'via', plan.nodeIP]);
+      else inNs(this.node, 'ip', [`-${family}`, 'route', 'replace', `${ip}/${plen}`, 'via', plan.remoteIP]);
     }
   }
 
