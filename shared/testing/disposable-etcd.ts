@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { waitForHealth } from '../etcd/health.js';
 import { freePort } from '../net/free-port.js';
+import { refuseInUnitRun } from './unit-only.js';
 
 /**
  * An etcd process of a test's own, to stop, pause and restart on the same data and ports; the
@@ -21,6 +22,7 @@ export class DisposableEtcd {
   ) {}
 
   static async start(): Promise<DisposableEtcd> {
+    refuseInUnitRun('etcd');
     const bin = etcdBinary();
     if (!bin) throw new Error('no etcd binary on PATH: apt-get install -y etcd-server');
     const etcd = new DisposableEtcd(bin, `http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`);

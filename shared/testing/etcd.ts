@@ -2,11 +2,13 @@ import { randomBytes } from 'node:crypto';
 import type { Etcd3 } from 'etcd3';
 import { provideEtcd, type EtcdHandle } from '../etcd/provider.js';
 import { connectEtcd } from '../etcd/client.js';
+import { refuseInUnitRun } from './unit-only.js';
 
 let shared: Promise<EtcdHandle> | undefined;
 
 /** One real etcd for the whole test run, started on first use and stopped by the root hook. */
 export function sharedEtcd(): Promise<EtcdHandle> {
+  refuseInUnitRun('etcd');
   shared ??= provideEtcd({ log: (line) => console.log(`      [etcd] ${line}`) });
   return shared;
 }
