@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import { decodeEnvelope, decodeProtobufObject, ProtobufDecodeError } from './decode.js';
-import { hexBytes, KUBECTL_BODIES } from './kubectl-fixtures.js';
+import { hexBytes, KUBECTL_BODIES } from '../testing/kubectl-bodies.js';
 
 // A minimal protobuf writer for hand-built fixtures.
 type Part = number[] | Uint8Array;

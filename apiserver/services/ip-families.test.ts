@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { errorString } from '../errors/field.js';
 import type { IPFamily, Service, ServiceSpec } from '../../shared/api/core.js';
-import { clusterIPService, dualStackService, externalNameService } from './fixtures.js';
+import { clusterIPService, dualStackService, externalNameService } from '../testing/service-fixtures.js';
 import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields, type ServiceIPConfig } from './ip-families.js';
 import { normalizeClusterIPs } from './normalize.js';
 

@@ -1,6 +1,6 @@
 import { expect } from 'chai';
 import type { Service } from '../../shared/api/core.js';
-import { clusterIPService, dualStackService, externalNameService, headlessService, loadBalancerService, nodePortService } from './fixtures.js';
+import { clusterIPService, dualStackService, externalNameService, headlessService, loadBalancerService, nodePortService } from '../testing/service-fixtures.js';
 import { defaultOnRead, dropTypeDependentFields, normalizeClusterIPs, patchAllocatedValues, prepareForCreate, prepareForUpdate } from './normalize.js';
 
 const v4 = { families: ['IPv4' as const] };

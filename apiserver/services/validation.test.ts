@@ -8,7 +8,7 @@ import {
   headlessService,
   loadBalancerService,
   nodePortService,
-} from './fixtures.js';
+} from '../testing/service-fixtures.js';
 import { validateService, validateServiceClusterIPsRelatedFields, validateServiceUpdate } from './validation.js';
 
 const LABEL_1035 =
