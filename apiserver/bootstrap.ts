@@ -128,14 +128,14 @@ async function writeKubernetesEndpoints(o: BootstrapOptions): Promise<void> {
       metadata: meta(old, { [SKIP_MIRROR_LABEL]: 'true' }),
       subsets: [{ addresses: addresses.map((ip) => ({ ip })), ports }],
     };
-    const family = ipFamilyOf(o.advertiseAddress) === 6 ? 'IPv6' : 'IPv4';
+    const family = ipFamilyOf(o.advertiseAddress) ?? 'IPv4';
     const slice: EndpointSlice = {
       apiVersion: 'discovery.k8s.io/v1',
       kind: 'EndpointSlice',
       // The reconciler writes through the API, whose strategy counts generations.
       metadata: { ...meta(oldSlice, { [SERVICE_NAME_LABEL]: 'kubernetes' }), generation: oldSlice ? (oldSlice.metadata.generation ?? 0) + 1 : 1 },
       addressType: family,
-      endpoints: addresses.filter((ip) => (ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4') === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
+      endpoints: addresses.filter((ip) => ipFamilyOf(ip) === family).map((ip) => ({ addresses: [ip], conditions: { ready: true } })),
       ports,
     };
     if (old && JSON.stringify(old.subsets) === JSON.stringify(ep.subsets) && sliceKV) return;

@@ -1,5 +1,6 @@
 import { networkInterfaces } from 'node:os';
 import { parseEndpoints } from '../shared/etcd/client.js';
+import type { IPFamily } from '../shared/api/core.js';
 import { parseGoDuration } from '../shared/flags/go-values.js';
 import { ipFamilyOf, parseIP } from '../shared/net/ip.js';
 import { DEFAULT_ETCD_PREFIX, normalizePrefix } from '../shared/storage/keys.js';
@@ -45,9 +46,9 @@ export function completeOptions(flags: RawFlags, log: (line: string) => void): A
   const port = Number(flags.port);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port ${flags.port} must be between 0 and 65535, inclusive`);
   if (!parseIP(flags.bindAddress, false)) throw new Error(`invalid argument "${flags.bindAddress}" for "--bind-address" flag: failed to parse IP`);
-  const advertiseAddress = flags.advertiseAddress ?? defaultAdvertiseAddress(flags.bindAddress, ipFamilyOf(serviceCIDRs[0]!.text.split('/')[0]!)!);
+  const advertiseAddress = flags.advertiseAddress ?? defaultAdvertiseAddress(flags.bindAddress, serviceCIDRs[0]!.familyName);
   if (!parseIP(advertiseAddress, false)) throw new Error(`invalid argument "${advertiseAddress}" for "--advertise-address" flag: failed to parse IP`);
-  if (ipFamilyOf(advertiseAddress) !== serviceCIDRs[0]!.family) {
+  if (ipFamilyOf(advertiseAddress) !== serviceCIDRs[0]!.familyName) {
     throw new Error(`service IP family "${serviceCIDRs[0]!.text}" must match public address family "${advertiseAddress}"`);
   }
   const etcdServers = parseEndpoints(flags.etcdServers);
@@ -77,12 +78,12 @@ function duration(flag: string, value: string): number {
  * As kube-apiserver: the bind address unless it is unspecified, else the host's first
  * non-loopback address of the primary service family, else loopback.
  */
-function defaultAdvertiseAddress(bindAddress: string, family: 4 | 6): string {
+function defaultAdvertiseAddress(bindAddress: string, family: IPFamily): string {
   if (bindAddress !== '0.0.0.0' && bindAddress !== '::' && ipFamilyOf(bindAddress) === family) return bindAddress;
   for (const addrs of Object.values(networkInterfaces())) {
     for (const a of addrs ?? []) {
       if (!a.internal && ipFamilyOf(a.address) === family && !a.address.startsWith('fe80')) return a.address;
     }
   }
-  return family === 4 ? '127.0.0.1' : '::1';
+  return family === 'IPv4' ? '127.0.0.1' : '::1';
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { EndpointAddress, Endpoints } from '../../shared/api/core.js';
 import { MANAGED_BY_LABEL, SERVICE_NAME_LABEL, type Endpoint, type EndpointSlice } from '../../shared/api/discovery.js';
-import { familyName, ipFamilyOf } from '../../shared/net/ip.js';
+import { ipFamilyOf } from '../../shared/net/ip.js';
 import { NAME_ALPHABET } from '../registry/object-meta.js';
 
 export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
@@ -23,8 +23,8 @@ export function mirroredSlices(ep: Endpoints): EndpointSlice[] {
   (ep.subsets ?? []).forEach((subset, i) => {
     for (const family of ['IPv4', 'IPv6'] as const) {
       const endpoints = [
-        ...(subset.addresses ?? []).filter((a) => familyOf(a.ip) === family).map((a) => toEndpoint(a, true)),
-        ...(subset.notReadyAddresses ?? []).filter((a) => familyOf(a.ip) === family).map((a) => toEndpoint(a, false)),
+        ...(subset.addresses ?? []).filter((a) => ipFamilyOf(a.ip) === family).map((a) => toEndpoint(a, true)),
+        ...(subset.notReadyAddresses ?? []).filter((a) => ipFamilyOf(a.ip) === family).map((a) => toEndpoint(a, false)),
       ];
       if (endpoints.length === 0) continue;
       slices.push({
@@ -66,10 +66,6 @@ export function isMirrored(slice: EndpointSlice): boolean {
   return slice.metadata.labels?.[MANAGED_BY_LABEL] === MIRROR_CONTROLLER;
 }
 
-function familyOf(ip: string): 'IPv4' | 'IPv6' | undefined {
-  const family = ipFamilyOf(ip);
-  return family && familyName(family);
-}
 
 function toEndpoint(address: EndpointAddress, ready: boolean): Endpoint {
   const endpoint: Endpoint = { addresses: [address.ip], conditions: { ready } };

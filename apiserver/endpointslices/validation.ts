@@ -2,7 +2,8 @@ import { duplicate, invalid, notSupported, required, tooMany, type FieldError } 
 import { goQuote } from '../errors/go-format.js';
 import type { Endpoint, EndpointSlice, EndpointSlicePort } from '../../shared/api/discovery.js';
 import { validateDNS1123Label, validateFullyQualifiedDomainName } from '../validation/dns.js';
-import { ipFamilyOf, validateIPForLegacyField, validateNonSpecialIP } from '../validation/ip.js';
+import { ipFamilyOf } from '../../shared/net/ip.js';
+import { validateIPForLegacyField, validateNonSpecialIP } from '../validation/ip.js';
 import { isValidLabelValue } from '../validation/labels.js';
 import { nameIsDNSSubdomain } from '../validation/names.js';
 import { validateObjectMeta } from '../validation/object-meta.js';

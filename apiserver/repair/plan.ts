@@ -1,6 +1,6 @@
 import type { ObjectReference, Service } from '../../shared/api/core.js';
 import { IP_ALLOCATOR_MANAGER, IP_FAMILY_LABEL, IP_MANAGED_BY_LABEL, type IPAddress } from '../../shared/api/networking.js';
-import { formatIP, parseIP } from '../../shared/net/ip.js';
+import { familyName, formatIP, parseIP } from '../../shared/net/ip.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
 
 /** A warning event as upstream's repair controller records it. */
@@ -68,7 +68,7 @@ export function planRepair(
         continue;
       }
       const text = formatIP(ip);
-      const family = ip.family === 4 ? 'IPv4' : 'IPv6';
+      const family = familyName(ip.family);
       if (!cidrs.some((c) => c.slotOf(ip) !== undefined)) {
         events.push({ reason: 'ClusterIPOutOfRange', object: ref(svc), involved: serviceRef(svc), message: `Cluster IP [${family}]: ${text} is not within any configured Service CIDR; please recreate service` });
         continue;

@@ -13,7 +13,7 @@ export function newIPAddress(ip: string, svc: Service): IPAddress {
       name: ip,
       uid: randomUUID(),
       creationTimestamp: nowTimestamp(),
-      labels: { [IP_FAMILY_LABEL]: ipFamilyOf(ip) === 6 ? 'IPv6' : 'IPv4', [IP_MANAGED_BY_LABEL]: IP_ALLOCATOR_MANAGER },
+      labels: { [IP_FAMILY_LABEL]: ipFamilyOf(ip) ?? 'IPv4', [IP_MANAGED_BY_LABEL]: IP_ALLOCATOR_MANAGER },
     },
     spec: { parentRef: { group: '', resource: 'services', namespace: svc.metadata.namespace, name: svc.metadata.name! } },
   };

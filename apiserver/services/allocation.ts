@@ -8,7 +8,7 @@ import { invalid } from '../errors/field.js';
 import { internalError, invalidObject } from '../errors/status.js';
 import type { Claim, Guard, SideEffects } from '../registry/strategy.js';
 import { newIPAddress, newNodePortAllocation } from './allocation-records.js';
-import { allocatesNodePorts, hasNodePorts } from './predicates.js';
+import { allocatesNodePorts, hasNodePorts } from '../../shared/api/service.js';
 
 export interface ServiceAllocators {
   ips: ClusterIPAllocator;

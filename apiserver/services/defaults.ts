@@ -1,8 +1,5 @@
 import type { Service } from '../../shared/api/core.js';
-import { externallyAccessible } from './predicates.js';
-
-/** v1.DefaultClientIPServiceAffinitySeconds: three hours. */
-export const DEFAULT_CLIENT_IP_TIMEOUT_SECONDS = 10800;
+import { DEFAULT_CLIENT_IP_TIMEOUT_SECONDS, externallyAccessible } from '../../shared/api/service.js';
 
 /**
  * v1 SetDefaults_Service, applied when a request body is decoded (and so to every stored object

@@ -1,8 +1,9 @@
 import { invalid, type FieldError } from '../errors/field.js';
 import { goQuote, goStringSlice } from '../errors/go-format.js';
 import type { IPFamily, Service } from '../../shared/api/core.js';
-import { ipFamilyOf } from '../validation/ip.js';
-import { CLUSTER_IP_NONE, isHeadlessSelectorless, otherFamily, sameList } from './predicates.js';
+import { ipFamilyOf } from '../../shared/net/ip.js';
+import { CLUSTER_IP_NONE, isHeadlessSelectorless } from '../../shared/api/service.js';
+import { otherFamily, sameList } from './predicates.js';
 import { validateServiceClusterIPsRelatedFields } from './validation.js';
 
 /** The cluster's service IP families, primary (the family of --service-cluster-ip-range[0]) first. */

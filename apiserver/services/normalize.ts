@@ -1,17 +1,8 @@
 import type { IPFamily, Service, ServiceStatus } from '../../shared/api/core.js';
 import { isIPv6String } from '../validation/ip.js';
 import type { ServiceIPConfig } from './ip-families.js';
-import {
-  allocatesNodePorts,
-  CLUSTER_IP_NONE,
-  deepEqualList,
-  externallyAccessible,
-  hasNodePorts,
-  needsClusterIP,
-  needsHealthCheck,
-  otherFamily,
-  sameList,
-} from './predicates.js';
+import { allocatesNodePorts, CLUSTER_IP_NONE, externallyAccessible, hasNodePorts, needsClusterIP, needsHealthCheck } from '../../shared/api/service.js';
+import { deepEqualList, otherFamily, sameList } from './predicates.js';
 
 /*
  * The storage and strategy hooks that reshape a Service between decoding and validation

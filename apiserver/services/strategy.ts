@@ -2,7 +2,7 @@ import type { Service } from '../../shared/api/core.js';
 import { invalidObject } from '../errors/status.js';
 import type { Guard, ResourceInfo, SideEffects, Strategy, WriteContext } from '../registry/strategy.js';
 import { ServiceAllocation, collectNodePorts, type ServiceAllocators } from './allocation.js';
-import { hasNodePorts, isHeadless, needsHealthCheck } from './predicates.js';
+import { hasNodePorts, isHeadless, needsHealthCheck } from '../../shared/api/service.js';
 import { setServiceDefaults } from './defaults.js';
 import { initIPFamilyFields, isMatchingPreferDualStackClusterIPFields, type ServiceIPConfig } from './ip-families.js';
 import { defaultOnRead, normalizeClusterIPs, patchAllocatedValues, prepareForCreate, prepareForUpdate } from './normalize.js';

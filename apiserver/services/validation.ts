@@ -2,13 +2,14 @@ import { duplicate, forbidden, invalid, notSupported, required, type FieldError 
 import { goOptionalString, goQuote, goStringSlice, goTypedSlice } from '../errors/go-format.js';
 import type { Service, ServicePort, SessionAffinityConfig } from '../../shared/api/core.js';
 import { validateDNS1123Label, validateDNS1123Subdomain } from '../validation/dns.js';
-import { ipFamilyOf, isIPv6String, validateCIDRForLegacyField, validateIPForLegacyField, validateNonSpecialIP } from '../validation/ip.js';
+import { ipFamilyOf } from '../../shared/net/ip.js';
+import { isIPv6String, validateCIDRForLegacyField, validateIPForLegacyField, validateNonSpecialIP } from '../validation/ip.js';
 import { validateLabels } from '../validation/labels.js';
 import { nameIsDNS1035Label } from '../validation/names.js';
 import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.js';
 import { isValidPortNum, validatePortNumOrName } from '../validation/ports.js';
 import { validateQualifiedName } from '../validation/qualified-name.js';
-import { CLUSTER_IP_NONE, externallyAccessible, isHeadless, needsHealthCheck } from './predicates.js';
+import { CLUSTER_IP_NONE, externallyAccessible, isHeadless, needsHealthCheck } from '../../shared/api/service.js';
 
 /*
  * core/validation's ValidateService and ValidateServiceUpdate (Kubernetes 1.33, default feature

@@ -1,6 +1,6 @@
 import { invalid, type FieldError } from '../errors/field.js';
 import { goQuote } from '../errors/go-format.js';
-import { parseCIDR, parseIP, type IP } from '../../shared/net/ip.js';
+import { parseCIDR, parseIP, type IP, ipFamilyOf } from '../../shared/net/ip.js';
 
 /*
  * IP and CIDR checks for the "legacy" fields (clusterIPs, externalIPs, endpoint addresses,
@@ -45,12 +45,6 @@ export function validateNonSpecialIP(value: string, path: string): FieldError[] 
     errs.push(invalid(path, quoted, 'may not be in the link-local multicast range (224.0.0.0/24, ff02::/10)'));
   }
   return errs;
-}
-
-/** The family of an IP string (sloppy parse; IPv4-mapped counts as IPv4), or undefined. */
-export function ipFamilyOf(value: string): 'IPv4' | 'IPv6' | undefined {
-  const ip = parseIP(value, true);
-  return ip ? (ip.family === 4 ? 'IPv4' : 'IPv6') : undefined;
 }
 
 /** netutils.IsIPv6String. */

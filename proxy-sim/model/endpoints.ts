@@ -1,5 +1,5 @@
 import { SERVICE_NAME_LABEL, type Endpoint, type EndpointSlice } from '../../shared/api/discovery.js';
-import { formatIP, parseIP, type Family } from '../../shared/net/ip.js';
+import { familyName, formatIP, parseIP, type Family } from '../../shared/net/ip.js';
 import { endpointChainName } from '../render/chain-names.js';
 import { servicePortKey, servicePortName } from './service-port.js';
 
@@ -24,7 +24,7 @@ export type ServiceEndpoints = Map<string, EndpointInfo[]>;
  * this proxier's family tracks its address type. Undefined means the slice is ignored.
  */
 export function sliceOwner(slice: EndpointSlice, family: Family): { service: string; slice: string } | undefined {
-  if (slice.addressType !== (family === 4 ? 'IPv4' : 'IPv6')) return undefined;
+  if (slice.addressType !== familyName(family)) return undefined;
   const meta = slice.metadata ?? {};
   const serviceName = meta.labels?.[SERVICE_NAME_LABEL];
   if (!serviceName || !meta.namespace || !meta.name) return undefined;

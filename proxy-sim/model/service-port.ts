@@ -1,5 +1,11 @@
 import type { Service, ServicePort } from '../../shared/api/core.js';
-import { formatCIDR, formatIP, parseCIDR, parseIP, type CIDR, type Family } from '../../shared/net/ip.js';
+import {
+  DEFAULT_CLIENT_IP_TIMEOUT_SECONDS,
+  externalPolicyLocal as externalPolicyLocalOf,
+  internalPolicyLocal as internalPolicyLocalOf,
+  needsHealthCheck,
+} from '../../shared/api/service.js';
+import { familyName, formatCIDR, formatIP, parseCIDR, parseIP, type CIDR, type Family } from '../../shared/net/ip.js';
 import { EXT_PREFIX, FW_PREFIX, SVC_PREFIX, SVL_PREFIX, portProtoHash } from '../render/chain-names.js';
 
 /**
@@ -41,9 +47,6 @@ export interface SourceRange {
   cidr: CIDR;
 }
 
-/** kube-apiserver's default for sessionAffinityConfig.clientIP.timeoutSeconds. */
-const DEFAULT_STICKY_SECONDS = 10800;
-
 /** A ServicePortName as upstream prints it: the port name is omitted when empty. */
 export function servicePortName(namespace: string, name: string, port: string | undefined): string {
   return port ? `${namespace}/${name}:${port}` : `${namespace}/${name}`;
@@ -67,8 +70,7 @@ export function clusterIPOfFamily(svc: Service, family: Family): string {
     // Go's IsIPv6String: anything that is not an IPv6 address counts as IPv4 here.
     return (parseIP(ip)?.family === 6) === (family === 6) ? ip : '';
   }
-  const wanted = family === 4 ? 'IPv4' : 'IPv6';
-  const idx = families.indexOf(wanted);
+  const idx = families.indexOf(familyName(family));
   return idx >= 0 ? (spec.clusterIPs?.[idx] ?? '') : '';
 }
 
@@ -111,17 +113,13 @@ export function servicePortsOf(svc: Service, family: Family): ServicePortInfo[] 
   const spec = svc.spec;
   const namespace = svc.metadata.namespace ?? '';
   const name = svc.metadata.name ?? '';
-  const type = spec.type ?? '';
-  const externalIPsAll = spec.externalIPs ?? [];
-  const serviceExternallyAccessible =
-    type === 'LoadBalancer' || type === 'NodePort' || (type === 'ClusterIP' && externalIPsAll.length > 0);
-  const externalPolicyLocal = serviceExternallyAccessible && spec.externalTrafficPolicy === 'Local';
-  const internalPolicyLocal = spec.internalTrafficPolicy === 'Local';
   const clientIPAffinity = spec.sessionAffinity === 'ClientIP';
   const stickyMaxAgeSeconds = clientIPAffinity
-    ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_STICKY_SECONDS)
+    ? (spec.sessionAffinityConfig?.clientIP?.timeoutSeconds ?? DEFAULT_CLIENT_IP_TIMEOUT_SECONDS)
     : 0;
-  const externalIPs = ipsOfFamily(externalIPsAll, family);
+  const externalIPs = ipsOfFamily(spec.externalIPs ?? [], family);
+  const externalPolicyLocal = externalPolicyLocalOf(svc);
+  const internalPolicyLocal = internalPolicyLocalOf(svc);
   const loadBalancerSourceRanges = rangesOfFamily(spec.loadBalancerSourceRanges, family);
   const loadBalancerVIPs: string[] = [];
   for (const ing of svc.status?.loadBalancer?.ingress ?? []) {
@@ -131,7 +129,7 @@ export function servicePortsOf(svc: Service, family: Family): ServicePortInfo[] 
     const ip = parseIP(ing.ip);
     if (ip?.family === family) loadBalancerVIPs.push(formatIP(ip));
   }
-  const healthCheckNodePort = type === 'LoadBalancer' && externalPolicyLocal ? (spec.healthCheckNodePort ?? 0) : 0;
+  const healthCheckNodePort = needsHealthCheck(svc) ? (spec.healthCheckNodePort ?? 0) : 0;
 
   const byKey = new Map<string, ServicePortInfo>();
   for (const port of spec.ports ?? []) {

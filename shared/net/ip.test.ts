@@ -1,5 +1,5 @@
 import { expect } from 'chai';
-import { canonicalIP, cidrContains, cidrSize, formatCIDR, parseCIDR, parseIP } from './ip.js';
+import { canonicalIP, cidrContains, cidrSize, formatCIDR, ipFamilyOf, parseCIDR, parseIP } from './ip.js';
 
 describe('IP parsing and formatting (Go semantics)', () => {
   const canon: [string, string | undefined, boolean?][] = [
@@ -41,5 +41,9 @@ describe('IP parsing and formatting (Go semantics)', () => {
     expect(formatCIDR(parseCIDR('fd00:10:96::/108')!)).to.equal('fd00:10:96::/108');
     expect(parseCIDR('10.0.0.0/33')).to.equal(undefined);
     expect(parseCIDR('10.0.0.0')).to.equal(undefined);
+  });
+
+  it("ipFamilyOf answers in the API's names, sloppily as upstream's validation parses", () => {
+    expect(['10.0.0.1', '010.000.000.001', '::ffff:10.0.0.1', 'fd00::1', 'nonsense'].map(ipFamilyOf)).to.deep.equal(['IPv4', 'IPv4', 'IPv4', 'IPv6', undefined]);
   });
 });

@@ -3,6 +3,8 @@
  * rules print addresses the way Go does: leading zeros accepted where k8s parses "sloppily",
  * IPv6 in RFC 5952 form, and an IPv4-mapped IPv6 address counted as IPv4.
  */
+import type { IPFamily } from '../api/core.js';
+
 export type Family = 4 | 6;
 
 export interface IP {
@@ -19,7 +21,7 @@ export interface CIDR {
 }
 
 export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
-export const familyName = (family: Family): 'IPv4' | 'IPv6' => (family === 4 ? 'IPv4' : 'IPv6');
+export const familyName = (family: Family): IPFamily => (family === 4 ? 'IPv4' : 'IPv6');
 
 
 
@@ -112,8 +114,13 @@ export function canonicalIP(s: string, sloppy = true): string | undefined {
   return ip ? formatIP(ip) : undefined;
 }
 
-export function ipFamilyOf(s: string): Family | undefined {
-  return parseIP(s)?.family;
+/**
+ * The API's name for the family of an IP string (sloppy parse; IPv4-mapped counts as IPv4), or
+ * undefined when it does not parse. The numeric Family stays inside the IP math.
+ */
+export function ipFamilyOf(s: string): IPFamily | undefined {
+  const ip = parseIP(s);
+  return ip && familyName(ip.family);
 }
 
 /** Parses `addr/prefix`; the host bits are cleared, as Go's net.ParseCIDR returns the network. */
