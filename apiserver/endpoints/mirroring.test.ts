@@ -13,9 +13,12 @@ describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
     (await call(server.url, 'GET', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices')).body.items.filter(
       (s: any) => s.metadata.labels?.['kubernetes.io/service-name'] === name,
     );
+  const selectorless = (name: string) => service(name, { selector: undefined });
+  const createEndpoints = (name: string, ip: string) =>
+    call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', { metadata: { name }, subsets: [{ addresses: [{ ip }], ports: [{ port: 80 }] }] });
 
-  it('writes, updates and deletes the mirror with the Endpoints', async () => {
-    await call(server.url, 'POST', '/api/v1/namespaces/default/services', service('web'));
+  it('writes, updates and deletes the mirror of a selectorless Service with the Endpoints', async () => {
+    expect((await call(server.url, 'POST', '/api/v1/namespaces/default/services', selectorless('web'))).status).to.equal(201);
     const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', {
       metadata: { name: 'web' },
       subsets: [{ addresses: [{ ip: '10.244.0.5', nodeName: 'node-1' }], notReadyAddresses: [{ ip: '10.244.0.6' }], ports: [{ name: 'http', port: 8080 }] }],
@@ -34,16 +37,44 @@ describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
     const changed = structuredClone(ep.body);
     changed.subsets = [{ addresses: [{ ip: '10.244.0.7' }], ports: [{ name: 'http', port: 8080 }] }];
     expect((await call(server.url, 'PUT', '/api/v1/namespaces/default/endpoints/web', changed)).status).to.equal(200);
-    [slice] = await slicesOf('web');
-    expect(slice.endpoints.map((e: any) => e.addresses[0])).to.deep.equal(['10.244.0.7']);
+    const [updated] = await slicesOf('web');
+    expect(updated.metadata.name).to.equal(slice.metadata.name);
+    expect(updated.endpoints.map((e: any) => e.addresses[0])).to.deep.equal(['10.244.0.7']);
 
     expect((await call(server.url, 'DELETE', '/api/v1/namespaces/default/endpoints/web')).status).to.equal(200);
     expect(await slicesOf('web')).to.deep.equal([]);
   });
 
+  it('does not mirror the Endpoints of a Service with a selector, nor Endpoints without a Service', async () => {
+    await call(server.url, 'POST', '/api/v1/namespaces/default/services', service('picked'));
+    expect((await createEndpoints('picked', '10.244.3.1')).status).to.equal(201);
+    expect((await createEndpoints('lonely', '10.244.3.2')).status).to.equal(201);
+    expect(await slicesOf('picked')).to.deep.equal([]);
+    expect(await slicesOf('lonely')).to.deep.equal([]);
+  });
+
+  it('follows the Service: mirrors when it is created selectorless, drops the mirror when a selector comes, mirrors again when it goes', async () => {
+    await createEndpoints('late', '10.244.4.1');
+    const created = await call(server.url, 'POST', '/api/v1/namespaces/default/services', selectorless('late'));
+    expect(created.status).to.equal(201);
+    expect((await slicesOf('late')).map((s: any) => s.endpoints[0].addresses[0])).to.deep.equal(['10.244.4.1']);
+
+    const patch = (selector: unknown) =>
+      call(server.url, 'PATCH', '/api/v1/namespaces/default/services/late', { spec: { selector } }, 'application/merge-patch+json');
+    expect((await patch({ app: 'late' })).status).to.equal(200);
+    expect(await slicesOf('late')).to.deep.equal([]);
+    expect((await patch(null)).status).to.equal(200);
+    expect(await slicesOf('late')).to.have.length(1);
+
+    // Deleting the Service takes its Endpoints and their mirror along.
+    expect((await call(server.url, 'DELETE', '/api/v1/namespaces/default/services/late')).status).to.equal(200);
+    expect(await slicesOf('late')).to.deep.equal([]);
+  });
+
   it('gives a mirror the object meta the API would: uid, creationTimestamp and generation, kept across updates', async () => {
+    await call(server.url, 'POST', '/api/v1/namespaces/default/services', selectorless('meta'));
     const path = '/api/v1/namespaces/default/endpoints/meta';
-    const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', { metadata: { name: 'meta' }, subsets: [{ addresses: [{ ip: '10.244.2.1' }], ports: [{ port: 80 }] }] });
+    const ep = await createEndpoints('meta', '10.244.2.1');
     const [created] = await slicesOf('meta');
     expect(created.metadata.uid).to.match(/^[0-9a-f-]{36}$/);
     expect(created.metadata.creationTimestamp).to.match(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -61,14 +92,19 @@ describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
     expect(same.metadata.resourceVersion).to.equal(after.metadata.resourceVersion);
   });
 
-  it('does not mirror Endpoints whose Service has a slice of its own', async () => {
+  it('leaves a hand-written slice of the Service alone beside the mirror', async () => {
+    await call(server.url, 'POST', '/api/v1/namespaces/default/services', selectorless('own'));
     await call(server.url, 'POST', '/apis/discovery.k8s.io/v1/namespaces/default/endpointslices', {
       metadata: { name: 'own-1', labels: { 'kubernetes.io/service-name': 'own' } },
       addressType: 'IPv4',
       endpoints: [{ addresses: ['10.244.1.1'] }],
       ports: [{ name: '', port: 80, protocol: 'TCP' }],
     });
-    await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', { metadata: { name: 'own' }, subsets: [{ addresses: [{ ip: '10.244.1.2' }], ports: [{ port: 80 }] }] });
+    await createEndpoints('own', '10.244.1.2');
+    const names = (await slicesOf('own')).map((s: any) => s.metadata.name);
+    expect(names).to.have.length(2);
+    expect(names).to.include('own-1');
+    await call(server.url, 'DELETE', '/api/v1/namespaces/default/endpoints/own');
     expect((await slicesOf('own')).map((s: any) => s.metadata.name)).to.deep.equal(['own-1']);
   });
 });

@@ -38,14 +38,14 @@ export class EndpointsStrategy implements Strategy<Endpoints> {
   }
 
   beginCreate(ep: Endpoints, ctx: WriteContext): Promise<SideEffects> | SideEffects {
-    return ctx.dryRun ? NO_SIDE_EFFECTS : this.mirroring.effects(ep, undefined);
+    return ctx.dryRun ? NO_SIDE_EFFECTS : this.mirroring.effects(ep);
   }
 
-  beginUpdate(ep: Endpoints, old: Endpoints, ctx: WriteContext): Promise<SideEffects> | SideEffects {
-    return ctx.dryRun ? NO_SIDE_EFFECTS : this.mirroring.effects(ep, old);
+  beginUpdate(ep: Endpoints, _old: Endpoints, ctx: WriteContext): Promise<SideEffects> | SideEffects {
+    return ctx.dryRun ? NO_SIDE_EFFECTS : this.mirroring.effects(ep);
   }
 
-  deleteEffects(ep: Endpoints): SideEffects {
+  deleteEffects(ep: Endpoints): Promise<SideEffects> {
     return this.mirroring.deleteEffects(ep);
   }
 }

@@ -13,7 +13,7 @@ export const services = defineKind<Service>({
   printer: servicePrinter,
   returnDeletedObject: true,
   strategies: ({ allocators, ipConfig, mirroring, log }) => ({
-    strategy: new ServiceStrategy({ allocators, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), log }),
+    strategy: new ServiceStrategy({ allocators, ipConfig, dependents: (ns, name) => mirroring.dependentsOfService(ns, name), mirrors: (svc, old) => mirroring.serviceEffects(svc, old), log }),
     status: new ServiceStatusStrategy(ipConfig),
     narrator: serviceNarrator(log),
   }),

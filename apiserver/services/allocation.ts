@@ -38,6 +38,8 @@ export class ServiceAllocation implements SideEffects {
   readonly claims: Claim[] = [];
   readonly releases: string[] = [];
   readonly guards: Guard[] = [];
+  /** Writes of other kinds that go with this one (mirrored EndpointSlices). */
+  readonly puts: { key: string; value: Buffer }[] = [];
   readonly decisions: IPDecision[] = [];
   private readonly ips: ReservedIP[] = [];
   private readonly ports: number[] = [];

@@ -23,10 +23,17 @@ export const SERVICE_INFO: ResourceInfo = {
 /** Keys that go with a Service's deletion but belong to other kinds (its Endpoints and their mirrors). */
 export type DependentsOf = (namespace: string, name: string) => Promise<{ releases: string[]; guards: Guard[] }>;
 
+/**
+ * The mirrored EndpointSlices a Service write changes (only when its selector comes or goes, or
+ * it is created without one); undefined, at once, when it changes none.
+ */
+export type MirrorsOf = (svc: Service, old: Service | undefined) => Promise<{ puts: { key: string; value: Buffer }[]; releases: string[]; guards: Guard[] } | undefined> | undefined;
+
 export interface ServiceStrategyOptions {
   allocators: ServiceAllocators;
   ipConfig: ServiceIPConfig;
   dependents: DependentsOf;
+  mirrors: MirrorsOf;
   log: (line: string) => void;
 }
 
@@ -41,7 +48,7 @@ export class ServiceStrategy implements Strategy<Service> {
     setServiceDefaults(svc);
   }
 
-  beginCreate(svc: Service, ctx: WriteContext): SideEffects {
+  beginCreate(svc: Service, ctx: WriteContext): SideEffects | Promise<SideEffects> {
     normalizeClusterIPs(svc, undefined);
     this.initFamilies(svc, undefined);
     const allocation = this.newAllocation(svc, ctx, true);
@@ -53,7 +60,7 @@ export class ServiceStrategy implements Strategy<Service> {
       allocation.settle(false);
       throw err;
     }
-    return allocation;
+    return ctx.dryRun ? allocation : this.withMirrors(allocation, svc, undefined);
   }
 
   prepareForCreate(svc: Service): void {
@@ -64,7 +71,7 @@ export class ServiceStrategy implements Strategy<Service> {
     return validateService(svc);
   }
 
-  beginUpdate(svc: Service, old: Service, ctx: WriteContext): SideEffects {
+  beginUpdate(svc: Service, old: Service, ctx: WriteContext): SideEffects | Promise<SideEffects> {
     patchAllocatedValues(svc, old);
     normalizeClusterIPs(svc, old);
     this.initFamilies(svc, old);
@@ -76,7 +83,27 @@ export class ServiceStrategy implements Strategy<Service> {
       allocation.settle(false);
       throw err;
     }
-    return allocation;
+    return ctx.dryRun ? allocation : this.withMirrors(allocation, svc, old);
+  }
+
+  /** Adds the mirror writes to the allocation's transaction; synchronous when there are none. */
+  private withMirrors(allocation: ServiceAllocation, svc: Service, old: Service | undefined): SideEffects | Promise<SideEffects> {
+    const pending = this.options.mirrors(svc, old);
+    if (!pending) return allocation;
+    return pending.then(
+      (effects) => {
+        if (effects) {
+          allocation.puts.push(...effects.puts);
+          allocation.releases.push(...effects.releases);
+          allocation.guards.push(...effects.guards);
+        }
+        return allocation;
+      },
+      (err: unknown) => {
+        allocation.settle(false);
+        throw err;
+      },
+    );
   }
 
   prepareForUpdate(svc: Service, old: Service): void {

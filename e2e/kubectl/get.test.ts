@@ -19,7 +19,8 @@ describe('e2e: kubectl get (kubectl 1.33 through the dispatcher)', function () {
     await post('/api/v1/namespaces/default/services', service('np', { type: 'NodePort', clusterIP: '10.96.0.11', ports: [{ name: 'http', port: 80, nodePort: 30080 }, { name: 'dns', port: 53, nodePort: 30053, protocol: 'UDP' }] }, { labels: { app: 'np' } }));
     await post('/api/v1/namespaces/default/services', service('ext', { type: 'ExternalName', externalName: 'db.example.com', ports: [], selector: undefined }));
     await post('/api/v1/namespaces/default/services', service('hl', { clusterIP: 'None', selector: { app: 'hl', role: 'db' } }));
-    await post('/api/v1/namespaces/team/services', service('api', { clusterIP: '10.96.0.20', externalIPs: ['192.0.2.5'], ports: [{ port: 443 }] }, { labels: { app: 'api' } }));
+    // Selectorless, so its hand-written Endpoints are mirrored into a slice, as on a cluster.
+    await post('/api/v1/namespaces/team/services', service('api', { clusterIP: '10.96.0.20', externalIPs: ['192.0.2.5'], ports: [{ port: 443 }], selector: undefined }, { labels: { app: 'api' } }));
     await post('/api/v1/namespaces/team/endpoints', { metadata: { name: 'api' }, subsets: [{ addresses: [{ ip: '10.0.0.5' }, { ip: '10.0.0.6' }], ports: [{ port: 8443 }] }] });
   });
   after(async () => {
