@@ -24,7 +24,7 @@ describe('apiserver: Endpoints mirrored into EndpointSlices', function () {
       subsets: [{ addresses: [{ ip: '10.244.0.5', nodeName: 'node-1' }], notReadyAddresses: [{ ip: '10.244.0.6' }], ports: [{ name: 'http', port: 8080 }] }],
     });
     expect(ep.status).to.equal(201);
-    let [slice] = await slicesOf('web');
+    const [slice] = await slicesOf('web');
     expect(slice.addressType).to.equal('IPv4');
     expect(slice.metadata.name).to.match(/^web-[a-z0-9]{5}$/);
     expect(slice.metadata.labels['endpointslice.kubernetes.io/managed-by']).to.equal('endpointslicemirroring-controller.k8s.io');
