@@ -1,4 +1,5 @@
 import { accessSync, constants, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { Command } from 'commander';
@@ -35,8 +36,18 @@ const cleanups: (() => Promise<void>)[] = [];
 const apiserverLog: string[] = [];
 let echo = false;
 const stop = async () => {
-  for (const c of cleanups.reverse()) await c().catch(() => undefined);
+  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
 };
+// From the start, before etcd: Ctrl-C at any point stops what was started and removes etcd's
+// temporary data directory (a binary's, removed on exit by the provider, even mid-start).
+let stopping = false;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (stopping) return;
+    stopping = true;
+    void stop().finally(() => process.exit(echo ? 0 : signal === 'SIGINT' ? 130 : 143));
+  });
+}
 
 try {
   const { server, etcdEndpoints, rules, local, lab } = opts.apiserver ? remote() : await startLocal();
@@ -79,8 +90,6 @@ The apiserver's steps 2 and 3 and proxy-sim's rules (step 4) are printed below a
 Press Ctrl-C to stop.
 `);
   echo = true;
-  process.once('SIGINT', () => void stop().then(() => process.exit(0)));
-  process.once('SIGTERM', () => void stop().then(() => process.exit(0)));
 } catch (err) {
   console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
   await stop();
@@ -99,7 +108,11 @@ async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; 
   cleanups.push(() => etcdHandle.stop());
   narrator.note(`etcd: ${etcdHandle.description}`);
   let port = Number(opts.port);
-  if (await portTaken(port)) port = await freePort();
+  if (port !== 0 && (await portTaken(port))) {
+    const requested = port;
+    port = await freePort();
+    narrator.note(`apiserver: port ${requested} on 127.0.0.1 is in use by another program, so it serves on ${port} instead (--port or APISERVER_PORT picks one)`);
+  }
   const apiserver = await startApiServer({
     etcdServers: etcdHandle.endpoints,
     etcdPrefix: opts.etcdPrefix,
@@ -171,11 +184,11 @@ function writableDir(dir: string): string {
   }
 }
 
-async function portTaken(port: number): Promise<boolean> {
-  try {
-    await fetch(`http://127.0.0.1:${port}/`, { signal: AbortSignal.timeout(500) });
-    return true;
-  } catch {
-    return false;
-  }
+/** Whether binding the port fails, as the apiserver's own listen would. */
+function portTaken(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const probe = createServer();
+    probe.once('error', () => resolve(true));
+    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(false)));
+  });
 }

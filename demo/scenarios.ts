@@ -37,8 +37,9 @@ function createClusterIP(name: string, clusterIP?: string): Command {
   return { args, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/services`, body: { apiVersion: 'v1', kind: 'Service', metadata: { name, labels: { app: name } }, spec }, success: `service/${name} created` } };
 }
 
-function applyManifest(kind: string, plural: string, obj: { metadata: { name: string } }, yaml: string): Command {
-  return { args: ['apply', '-f', '-'], stdin: yaml, http: { method: 'POST', path: `/api/v1/namespaces/${NS}/${plural}`, body: obj, success: `${kind}/${obj.metadata.name} created` } };
+/** `kubectl apply -f -` of a new object; `kind` as kubectl prints it (`service`, `endpointslice.discovery.k8s.io`). */
+function applyManifest(kind: string, plural: string, obj: { metadata: { name: string } }, yaml: string, api = '/api/v1'): Command {
+  return { args: ['apply', '-f', '-'], stdin: yaml, http: { method: 'POST', path: `${api}/namespaces/${NS}/${plural}`, body: obj, success: `${kind}/${obj.metadata.name} created` } };
 }
 
 const NETWORKING = '/apis/networking.k8s.io/v1';
@@ -76,6 +77,15 @@ async function keysUnder(ctx: WalkthroughContext, resource: 'servicecidrs' | 'ip
 }
 
 const waitMs = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What the walkthrough creates, deleted before it starts so that a rerun on the same cluster begins afresh. */
+const WALKTHROUGH_OBJECTS = [
+  ...['web', 'legacy', 'static', 'taken', 'headless', 'ext', 'dual', 'late'].map((name) => `/api/v1/namespaces/${NS}/services/${name}`),
+  `/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices/web-1`,
+  `/api/v1/namespaces/${NS}/endpoints/legacy`,
+  // After the Services: a ServiceCIDR still in use would only turn Terminating.
+  `/apis/networking.k8s.io/v1/servicecidrs/extra`,
+];
 
 const succeeded = (o: Outcome, printed: string) => o.code === 0 && o.stdout.trim() === printed;
 
@@ -155,23 +165,32 @@ export const SCENARIOS: readonly Scenario[] = [
         const refused = await curlStep(n, ctx.lab, 'a client pod curls the clusterIP before there are endpoints', ips[0]!, 80, 1);
         if (refused) n.check(refused.every((a) => !/ from /.test(a)), `refused at once by the REJECT rule: ${refused[0]}`);
       }
-      const endpoints = {
-        apiVersion: 'v1',
-        kind: 'Endpoints',
-        metadata: { name: 'web' },
-        subsets: [{ addresses: [{ ip: '10.244.1.5', nodeName: 'node-1' }, { ip: '10.244.2.7', nodeName: 'node-2' }], ports: [{ name: '80-8080', port: 8080, protocol: 'TCP' }] }],
+      // An EndpointSlice labelled with the Service's name: what works for any Service, on a real
+      // cluster too (Endpoints are mirrored only for Services without a selector: next scenario).
+      const slice = {
+        apiVersion: 'discovery.k8s.io/v1',
+        kind: 'EndpointSlice',
+        metadata: { name: 'web-1', labels: { 'kubernetes.io/service-name': 'web' } },
+        addressType: 'IPv4',
+        endpoints: [
+          { addresses: ['10.244.1.5'], nodeName: 'node-1', conditions: { ready: true } },
+          { addresses: ['10.244.2.7'], nodeName: 'node-2', conditions: { ready: true } },
+        ],
+        ports: [{ name: '80-8080', port: 8080, protocol: 'TCP' }],
       };
       const yaml = [
-        'apiVersion: v1',
-        'kind: Endpoints',
-        'metadata: {name: web}',
-        'subsets:',
-        '- addresses: [{ip: 10.244.1.5, nodeName: node-1}, {ip: 10.244.2.7, nodeName: node-2}]',
-        '  ports: [{name: 80-8080, port: 8080, protocol: TCP}]',
+        'apiVersion: discovery.k8s.io/v1',
+        'kind: EndpointSlice',
+        'metadata: {name: web-1, labels: {kubernetes.io/service-name: web}}',
+        'addressType: IPv4',
+        'endpoints:',
+        '- {addresses: [10.244.1.5], nodeName: node-1, conditions: {ready: true}}',
+        '- {addresses: [10.244.2.7], nodeName: node-2, conditions: {ready: true}}',
+        'ports: [{name: 80-8080, port: 8080, protocol: TCP}]',
         '',
       ].join('\n');
-      const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds two endpoints (the apiserver mirrors them into an EndpointSlice)');
-      n.check(succeeded(ep.outcome, 'endpoints/web created'), 'kubectl printed: endpoints/web created');
+      const ep = await step1(ctx, applyManifest('endpointslice.discovery.k8s.io', 'endpointslices', slice, yaml, '/apis/discovery.k8s.io/v1'), 'kubectl adds an EndpointSlice with two endpoints for web');
+      n.check(succeeded(ep.outcome, 'endpointslice.discovery.k8s.io/web-1 created'), 'kubectl printed: endpointslice.discovery.k8s.io/web-1 created');
       const withEndpoints = await step4(ctx, 'web', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.1.5:8080'] }, 'proxy-sim rewrote the rules for web');
       n.check(withEndpoints.includes('DNAT --to-destination 10.244.1.5:8080') && withEndpoints.includes('--probability 0.5000000000'), 'each endpoint gets a KUBE-SEP chain, picked with probability 1/2');
       if (ctx.lab) {
@@ -181,6 +200,35 @@ export const SCENARIOS: readonly Scenario[] = [
         if (answers) n.check(answers.every((a) => /^10\.244\.(1\.5|2\.7):8080 from /.test(a)), 'every request was answered by one of the two endpoints');
       }
     
+    },
+  },
+  {
+    title: 'a Service without a selector, and Endpoints the apiserver mirrors',
+    async run(ctx) {
+      const n = ctx.narrator;
+      const svc = { apiVersion: 'v1', kind: 'Service', metadata: { name: 'legacy' }, spec: { ports: [{ name: 'http', port: 80, targetPort: 8080 }] } };
+      const svcYaml = ['apiVersion: v1', 'kind: Service', 'metadata: {name: legacy}', 'spec:', '  ports: [{name: http, port: 80, targetPort: 8080}]', ''].join('\n');
+      const created = await step1(ctx, applyManifest('service', 'services', svc, svcYaml), 'kubectl applies a Service without a selector');
+      n.check(succeeded(created.outcome, 'service/legacy created'), 'kubectl printed: service/legacy created');
+      const endpoints = {
+        apiVersion: 'v1',
+        kind: 'Endpoints',
+        metadata: { name: 'legacy' },
+        subsets: [{ addresses: [{ ip: '10.244.3.4', nodeName: 'node-1' }], ports: [{ name: 'http', port: 8080, protocol: 'TCP' }] }],
+      };
+      const yaml = ['apiVersion: v1', 'kind: Endpoints', 'metadata: {name: legacy}', 'subsets:', '- addresses: [{ip: 10.244.3.4, nodeName: node-1}]', '  ports: [{name: http, port: 8080, protocol: TCP}]', ''].join('\n');
+      const ep = await step1(ctx, applyManifest('endpoints', 'endpoints', endpoints, yaml), 'kubectl adds Endpoints (the apiserver mirrors them, as the mirroring controller does for selectorless Services)');
+      n.check(succeeded(ep.outcome, 'endpoints/legacy created'), 'kubectl printed: endpoints/legacy created');
+      n.step(3, 'the mirrored EndpointSlice');
+      const res = await fetch(`${ctx.server}/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices?labelSelector=${encodeURIComponent('kubernetes.io/service-name=legacy')}`);
+      const mirrors = ((await res.json()) as { items?: { metadata: { name: string; labels?: Record<string, string> } }[] }).items ?? [];
+      n.block(mirrors.map((m) => `${m.metadata.name}  managed-by ${m.metadata.labels?.['endpointslice.kubernetes.io/managed-by']}`).join('\n') || '(none)');
+      n.check(
+        mirrors.length === 1 && /^legacy-[a-z0-9]{5}$/.test(mirrors[0]!.metadata.name) && mirrors[0]!.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === 'endpointslicemirroring-controller.k8s.io',
+        'one mirrored slice, named legacy-<5 random characters>, managed by endpointslicemirroring-controller.k8s.io',
+      );
+      const rules = await step4(ctx, 'legacy', ep.rulesFrom, { present: true, contains: ['DNAT --to-destination 10.244.3.4:8080'] }, 'proxy-sim wrote the rules for legacy from the mirror');
+      n.check(rules.includes('DNAT --to-destination 10.244.3.4:8080'), 'the endpoint gets a KUBE-SEP chain');
     },
   },
   {
@@ -270,7 +318,7 @@ export const SCENARIOS: readonly Scenario[] = [
       const keys = await serviceKeys(ctx.etcd, ctx.root, NS, 'web', []);
       n.step(3, 'what etcd now holds');
       n.block(describeKeys(keys));
-      n.check(keys.length === 0, 'the Service, its IPAddress, Endpoints and EndpointSlice are gone');
+      n.check(keys.length === 0, 'the Service and its IPAddress are gone');
       const rules = await step4(ctx, 'web', rulesFrom, { present: false }, 'proxy-sim removed the rules for web');
       if (ctx.rulesAreSyncs) n.check(rules.includes('-X KUBE-SVC-'), 'its chains are deleted with -X');
       if (ctx.lab?.node && webIP) {
@@ -278,6 +326,13 @@ export const SCENARIOS: readonly Scenario[] = [
         // No rule is left for the address: the node routes it away, and nothing answers.
         if (answers) n.check(answers.every((a) => !/ from /.test(a)), `no endpoint answers any more: ${answers[0]}`);
       }
+      // A hand-written slice has no owner here, so it outlives the Service, as on a cluster.
+      const slice: Command = {
+        args: ['delete', 'endpointslice', 'web-1'],
+        http: { method: 'DELETE', path: `/apis/discovery.k8s.io/v1/namespaces/${NS}/endpointslices/web-1`, success: 'endpointslice.discovery.k8s.io "web-1" deleted' },
+      };
+      const gone = await step1(ctx, slice, 'kubectl deletes the EndpointSlice written for web: it is not the Service\'s to take along');
+      n.check(succeeded(gone.outcome, 'endpointslice.discovery.k8s.io "web-1" deleted'), 'kubectl printed: endpointslice.discovery.k8s.io "web-1" deleted');
     },
   },
   {
@@ -337,7 +392,19 @@ export const SCENARIOS: readonly Scenario[] = [
   },
 ];
 
+/** Deletes what an earlier run left on this cluster, saying what it found; absent objects are fine. */
+async function startAfresh(ctx: WalkthroughContext): Promise<void> {
+  const removed: string[] = [];
+  for (const path of WALKTHROUGH_OBJECTS) {
+    const res = await fetch(ctx.server + path, { method: 'DELETE' });
+    if (res.ok) removed.push(path.split('/').slice(-2).join('/'));
+    else if (res.status !== 404) throw new Error(`DELETE ${path}: ${res.status} ${await res.text()}`);
+  }
+  if (removed.length) ctx.narrator.note(`an earlier run left ${removed.join(', ')} on this cluster: deleted, to start afresh`);
+}
+
 export async function walkthrough(ctx: WalkthroughContext): Promise<void> {
+  await startAfresh(ctx);
   for (const [i, scenario] of SCENARIOS.entries()) {
     ctx.narrator.scenario(i + 1, scenario.title);
     await scenario.run(ctx);

@@ -29,8 +29,8 @@ export interface ProvideOptions {
 
 /**
  * Finds or starts a real etcd, in this order: ETCD_ENDPOINTS; a container through
- * Testcontainers when a Docker engine answers; an etcd binary (ETCD_BIN, then PATH);
- * and last, installing one.
+ * Testcontainers when a Docker engine answers (unless ETCD_SOURCE=binary); an etcd binary
+ * (ETCD_BIN, then PATH); and last, installing one.
  *
  * On CI with ETCD_IMAGE set, Docker is expected: if it does not answer, this fails instead of
  * quietly testing the binary path.
@@ -45,7 +45,9 @@ export async function provideEtcd(options: ProvideOptions = {}): Promise<EtcdHan
   }
 
   const dockerExpected = options.requireDocker || (env.CI === 'true' && Boolean(env.ETCD_IMAGE));
-  if (await dockerAnswers()) {
+  if (env.ETCD_SOURCE === 'binary' && !options.requireDocker) {
+    log('ETCD_SOURCE=binary: not asking Docker');
+  } else if (await dockerAnswers()) {
     try {
       return await startContainer(env.ETCD_IMAGE || DEFAULT_ETCD_IMAGE, log);
     } catch (err) {
