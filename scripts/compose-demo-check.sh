@@ -4,10 +4,13 @@
 # Needs NODE_IMAGE and ETCD_IMAGE when no registry can be reached (scripts/build-*-image.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-compose=(docker-compose -p clusterip-lab-ci)
+. scripts/compose.sh
+found=$(compose_command)
+read -ra compose_cmd <<<"$found"
+compose=("${compose_cmd[@]}" -p clusterip-lab-ci)
 
 # The defaults must stay the official images, for machines with registry access.
-defaults=$(env -u NODE_IMAGE -u ETCD_IMAGE docker-compose config)
+defaults=$(env -u NODE_IMAGE -u ETCD_IMAGE "${compose_cmd[@]}" config)
 grep -q 'image: gcr.io/etcd-development/etcd:v3.5' <<<"$defaults" || { echo "compose default etcd image is not the official one" >&2; exit 1; }
 grep -q 'NODE_IMAGE: node:20-bookworm-slim' <<<"$defaults" || { echo "compose default node image is not node:20-bookworm-slim" >&2; exit 1; }
 
