@@ -1,5 +1,5 @@
 import type { Service } from '../../shared/api/core.js';
-import { formatIP, parseIP, type Family, type IP } from '../../shared/net/ip.js';
+import { familyOfName, formatIP, parseIP, type IP } from '../../shared/net/ip.js';
 import { AllocationError, ERR_ALLOCATED_PORT } from '../allocator/allocation-error.js';
 import type { ClusterIPAllocator, ReservedIP } from '../allocator/cluster-ips.js';
 import type { NodePortAllocator } from '../allocator/node-ports.js';
@@ -26,7 +26,6 @@ export interface IPDecision {
   serviceCIDR?: string;
 }
 
-const familyOf = (name: string | undefined): Family => (name === 'IPv6' ? 6 : 4);
 
 
 /**
@@ -159,7 +158,7 @@ export class ServiceAllocation implements SideEffects {
 
   private allocateIP(family: string, requested: string, shown: readonly string[]): string {
     const ips = this.allocators.ips;
-    const fam = familyOf(family);
+    const fam = familyOfName(family);
     if (requested === '') {
       if (this.dryRun) {
         const cidr = ips.cidrFor(fam);

@@ -21,7 +21,9 @@ export interface CIDR {
 }
 
 export const familyBits = (family: Family): number => (family === 4 ? 32 : 128);
+/** The two spellings of a family: the API's name, and the number the IP math works in. */
 export const familyName = (family: Family): IPFamily => (family === 4 ? 'IPv4' : 'IPv6');
+export const familyOfName = (name: IPFamily | string | undefined): Family => (name === 'IPv6' ? 6 : 4);
 
 
 
