@@ -1,5 +1,6 @@
 import type { Service, ServicePort } from '../../shared/api/core.js';
 import {
+  CLUSTER_IP_NONE,
   DEFAULT_CLIENT_IP_TIMEOUT_SECONDS,
   externalPolicyLocal as externalPolicyLocalOf,
   internalPolicyLocal as internalPolicyLocalOf,
@@ -77,7 +78,7 @@ export function clusterIPOfFamily(svc: Service, family: Family): string {
 /** ShouldSkipService: headless and ExternalName Services get no rules at all. */
 export function isProxied(svc: Service): boolean {
   const spec = svc.spec ?? {};
-  if (spec.clusterIP === undefined || spec.clusterIP === '' || spec.clusterIP === 'None') return false;
+  if (spec.clusterIP === undefined || spec.clusterIP === '' || spec.clusterIP === CLUSTER_IP_NONE) return false;
   return spec.type !== 'ExternalName';
 }
 
