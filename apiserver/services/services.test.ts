@@ -157,12 +157,14 @@ describe('apiserver: Services on a real etcd', function () {
   });
 
   it('deletes a Service with its IP, nodePorts and Endpoints in one transaction, answering with the object', async () => {
-    const svc = (await call(server.url, 'POST', svcPath('default'), service('gone', { type: 'NodePort' }))).body;
+    // Selectorless, so the Endpoints have a mirror for the deletion to take along.
+    const svc = (await call(server.url, 'POST', svcPath('default'), service('gone', { type: 'NodePort', selector: undefined }))).body;
     const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', {
       metadata: { name: 'gone' },
       subsets: [{ addresses: [{ ip: '10.0.0.5' }], ports: [{ port: 8080 }] }],
     });
     expect(ep.status).to.equal(201);
+    expect(await client.getAll().prefix(`${server.prefix}/endpointslices/default/gone-`).keys()).to.have.length(1);
     const deleted = await call(server.url, 'DELETE', svcPath('default', 'gone'));
     expect(deleted.status).to.equal(200);
     expect(deleted.body.metadata.name).to.equal('gone');

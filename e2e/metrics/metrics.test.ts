@@ -79,7 +79,8 @@ describe('/metrics of the apiserver and proxy-sim, scraped with a Prometheus par
     expect(before.types.get('kubeproxy_sync_proxy_rules_duration_seconds')).to.equal('HISTOGRAM');
     expect(before.value('kubeproxy_sync_full_proxy_rules_duration_seconds_count', { ip_family: 'IPv4' })).to.be.at.least(1);
 
-    await call(server.url, 'POST', '/api/v1/namespaces/default/services', service('metrics-web'));
+    // Selectorless: only such a Service's Endpoints are mirrored, as upstream.
+    await call(server.url, 'POST', '/api/v1/namespaces/default/services', service('metrics-web', { selector: undefined }));
     const ep = await call(server.url, 'POST', '/api/v1/namespaces/default/endpoints', {
       metadata: { name: 'metrics-web' },
       subsets: [{ addresses: [{ ip: '10.244.0.5', nodeName: 'node-1' }], ports: [{ name: 'http', port: 8080 }] }],
