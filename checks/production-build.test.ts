@@ -8,7 +8,8 @@ import ts from 'typescript';
  * program's entry point: test fixtures and other code only tests use belong under testing/,
  * which that config excludes.
  */
-const ENTRY_POINTS = ['apiserver/main.ts', 'proxy-sim/main.ts', 'demo/main.ts'];
+// The lab node starts echo-server.ts as a program of its own inside each pod's namespace.
+const ENTRY_POINTS = ['apiserver/main.ts', 'proxy-sim/main.ts', 'demo/main.ts', 'proxy-sim/lab/echo-server.ts'];
 
 /** The project's own modules an entry point imports, directly or not (packages are not followed). */
 function reachable(root: string): Set<string> {

@@ -8,7 +8,7 @@ import { sharedEtcd, uniquePrefix } from '../../shared/testing/etcd.js';
 import { parseNetnsList, PID_DIR } from './names.js';
 import { LabNode, labUnavailable } from './node.js';
 import { Lab, LAB_NODE, addressOf, labSettings, tally } from '../testing/lab.js';
-import type { ProbeAnswer } from './probe.js';
+import type { ProbeAnswer } from '../testing/probe.js';
 
 const MAIN = fileURLToPath(new URL('../main.js', import.meta.url));
 const SVCS = '/api/v1/namespaces/default/services';

@@ -7,12 +7,12 @@ import type { RunningApiServer } from '../../apiserver/server.js';
 import type { Family } from '../../shared/net/ip.js';
 import { sharedEtcd } from '../../shared/testing/etcd.js';
 import { LabNode } from '../lab/node.js';
-import type { ProbeAnswer } from '../lab/probe.js';
+import type { ProbeAnswer } from './probe.js';
 import type { NodeSettings } from '../render/node-config.js';
 import { LiveRun } from './live.js';
 import { testNode } from './objects.js';
 
-const PROBE = fileURLToPath(new URL('../lab/probe.js', import.meta.url));
+const PROBE = fileURLToPath(new URL('./probe.js', import.meta.url));
 const run = promisify(execFile);
 
 export const LAB_NODE = 'lab-node';
