@@ -181,7 +181,7 @@ describe('apiserver: networking.k8s.io/v1 ServiceCIDR', function () {
 
       expect((await call(server.url, 'DELETE', `${CIDRS}/extra`)).status).to.equal(200);
       const ports = new NodePortAllocator(PortRange.parse('30000-32767'), `${root}/servicenodeports/`);
-      const strategy = new ServiceStrategy({ allocators: { ips: stale, ports }, ipConfig: { families: ['IPv4'] }, dependents: async () => ({ releases: [], guards: [] }), log: () => undefined });
+      const strategy = new ServiceStrategy({ allocators: { ips: stale, ports }, ipConfig: { families: ['IPv4'] }, dependents: async () => ({ releases: [], guards: [] }), mirrors: () => undefined, log: () => undefined });
       const store = new Store<Service>(client, root, strategy, undefined, new TxnBatcher(client.kv));
       const svc = service('racer') as unknown as Service;
       strategy.defaults(svc);
