@@ -1,5 +1,6 @@
 import type { ServiceCIDRObject } from '../../shared/api/networking.js';
-import type { KeyValue, ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
+import type { KeyValue } from '../../shared/etcd/range.js';
+import type { ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
 import { formatIP, parseCIDR, parseIP, type Family, type IP } from '../../shared/net/ip.js';
 import { BandedPool, RESERVED, STORED } from './banded-pool.js';
 import { AllocationError, ERR_ALLOCATED_IP, ERR_FULL, ERR_MISMATCHED_NETWORK } from './allocation-error.js';

@@ -1,4 +1,5 @@
-import type { KeyValue, ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
+import type { KeyValue } from '../../shared/etcd/range.js';
+import type { ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
 import { BandedPool, RESERVED, STORED } from './banded-pool.js';
 import { AllocationError, ERR_ALLOCATED_PORT, ERR_FULL } from './allocation-error.js';
 

@@ -1,5 +1,6 @@
 import type { KubeObject } from '../../shared/api/meta.js';
-import type { KeyValue, ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
+import type { KeyValue } from '../../shared/etcd/range.js';
+import type { ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
 import { decodeObject } from '../../shared/storage/codec.js';
 
 export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';

@@ -3,6 +3,7 @@ import type { Etcd3 } from 'etcd3';
 import type { Endpoints, Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
 import type { KubeObject } from '../../shared/api/meta.js';
+import { listPrefix } from '../../shared/etcd/range.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { storageError } from '../registry/etcd-errors.js';
@@ -119,20 +120,16 @@ export class Mirroring {
 
   /** The stored mirrors of one Endpoints, by key. */
   private async mirrorsOf(namespace: string, name: string): Promise<Map<string, { key: string; slice: EndpointSlice; modRevision: number }>> {
-    let res;
+    const mirrors = new Map<string, { key: string; slice: EndpointSlice; modRevision: number }>();
     try {
-      res = await this.client.getAll().prefix(resourcePrefix(this.root, 'endpointslices', namespace)).exec();
+      await listPrefix(this.client, resourcePrefix(this.root, 'endpointslices', namespace), (kvs) => {
+        for (const kv of kvs) {
+          const slice = stored<EndpointSlice>({ value: kv.value, modRevision: kv.modRevision });
+          if (slice && isMirrorOf(slice, name)) mirrors.set(kv.key, { key: kv.key, slice, modRevision: kv.modRevision });
+        }
+      });
     } catch (err) {
       throw storageError(err);
-    }
-    const mirrors = new Map<string, { key: string; slice: EndpointSlice; modRevision: number }>();
-    for (const kv of res.kvs) {
-      const modRevision = Number(kv.mod_revision);
-      const slice = stored<EndpointSlice>({ value: kv.value, modRevision });
-      if (slice && isMirrorOf(slice, name)) {
-        const key = kv.key.toString('utf8');
-        mirrors.set(key, { key, slice, modRevision });
-      }
     }
     return mirrors;
   }

@@ -88,4 +88,11 @@ export const serviceUnavailable = (message: string) => failure(503, 'ServiceUnav
 export const timeout = (message: string, retryAfterSeconds = 1) =>
   failure(504, 'Timeout', `Timeout: ${message}`, { retryAfterSeconds });
 
+/** storage.NewTooLargeResourceVersionError: a resourceVersion the storage has not reached yet. */
+export function tooLargeResourceVersion(requested: number, current: number, retryAfterSeconds = 0): StatusError {
+  const causes = [{ reason: 'ResourceVersionTooLarge', message: 'Too large resource version' }];
+  // Go omits a zero retryAfterSeconds.
+  return failure(504, 'Timeout', `Timeout: Too large resource version: ${requested}, current: ${current}`, retryAfterSeconds ? { causes, retryAfterSeconds } : { causes });
+}
+
 export const notAcceptable = (message: string) => failure(406, 'NotAcceptable', message);

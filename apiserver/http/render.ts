@@ -1,4 +1,4 @@
-import type { KubeObject, List } from '../../shared/api/meta.js';
+import type { KubeObject, List, ListMeta } from '../../shared/api/meta.js';
 import { badRequest, notAcceptable } from '../errors/status.js';
 import { loadFieldDocs } from '../openapi/field-docs.js';
 import { negotiateObject, type ObjectAnswer } from '../tables/negotiate.js';
@@ -6,11 +6,18 @@ import { renderTable, TableOptionsError } from '../tables/table.js';
 import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
+/** Where a list answer stands: its revision and, for a page, how to go on. */
+export interface ListPosition {
+  revision: number;
+  continue?: string;
+  remainingItemCount?: number;
+}
+
 /** How a GET, list or watch answers: plain objects, or Tables for `kubectl get`. */
 export interface Rendering {
   contentType: string;
   one(obj: KubeObject): unknown;
-  list(items: KubeObject[], revision: number): unknown;
+  list(items: KubeObject[], meta: ListPosition): unknown;
   /** A watch event's object: watches after the first event send rows without headers. */
   event(obj: KubeObject, first: boolean): unknown;
 }
@@ -27,10 +34,10 @@ function objects(info: ResourceInfo): Rendering {
     contentType: 'application/json',
     one: (obj) => obj,
     // Items of a typed list carry no apiVersion and kind, as kube-apiserver sends them.
-    list: (items, revision): List<KubeObject> => ({
+    list: (items, meta): List<KubeObject> => ({
       kind: info.listKind,
       apiVersion,
-      metadata: { resourceVersion: String(revision) },
+      metadata: listMeta(meta),
       items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as KubeObject),
     }),
     event: (obj) => obj,
@@ -53,7 +60,15 @@ function tables(printer: Kind['printer'], answer: Extract<ObjectAnswer, { as: 'T
   return {
     contentType: answer.contentType,
     one: (obj) => render(obj, {}),
-    list: (items, revision) => render(items, { listMeta: { resourceVersion: String(revision) } }),
+    list: (items, meta) => render(items, { listMeta: listMeta(meta) }),
     event: (obj, first) => render(obj, { noHeaders: !first }),
   };
+}
+
+/** ListMeta in Go's field order: resourceVersion, continue, remainingItemCount. */
+function listMeta(p: ListPosition): ListMeta {
+  const meta: ListMeta = { resourceVersion: String(p.revision) };
+  if (p.continue) meta.continue = p.continue;
+  if (p.remainingItemCount !== undefined) meta.remainingItemCount = p.remainingItemCount;
+  return meta;
 }

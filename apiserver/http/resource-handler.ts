@@ -1,10 +1,11 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../shared/api/meta.js';
 import type { WatchCache } from '../cache/watch-cache.js';
-import { badRequest, methodNotSupported, notFound, StatusError } from '../errors/status.js';
+import { badRequest, methodNotSupported, notFound, StatusError, tooLargeResourceVersion } from '../errors/status.js';
 import { managerFromUserAgent, recordUpdate } from '../patch/apply.js';
 import type { JsonObject } from '../patch/json-value.js';
 import { nowTimestamp } from '../registry/object-meta.js';
+import { listFromCache, listParams, parseResourceVersion } from '../registry/list-options.js';
 import type { Store } from '../registry/store.js';
 import { readBody } from './body.js';
 import { decodeBody, fieldValidation } from './decode.js';
@@ -12,7 +13,7 @@ import { deleteOptionsOf } from './delete-options.js';
 import { dryRunOf, type OptionsKind } from './dry-run.js';
 import { warningHeader } from './warning.js';
 import { parsePatch, patchedObject, patchType } from './patch.js';
-import { rendering } from './render.js';
+import { rendering, type Rendering } from './render.js';
 import type { RequestInfo } from './request-info.js';
 import { sendJSON, toStatus } from './respond.js';
 import { selection } from './selection.js';
@@ -87,10 +88,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
       if (isWatch(query)) return this.watch(req, res, query, namespace, info.name, view);
       if (info.name) return send(200, view.one(await store.get(namespace, info.name)), view.contentType);
       if (info.subresource) throw methodNotSupported(resource, 'list');
-      const filter = selection<T>(this.served.kind.fields, undefined, query);
-      // resourceVersion "0" means any state will do: the cache answers, as upstream's does.
-      const list = query.get('resourceVersion') === '0' ? this.served.cache.list(store.prefix(namespace)) : await store.list(namespace);
-      return send(200, view.list(list.items.filter(filter), list.revision), view.contentType);
+      return send(200, await this.list(query, namespace, view), view.contentType);
     }
     const call: WriteCall<T> = { send, warnings, namespace, name: info.name, store, dryRun };
     const narrator = info.subresource || dryRun ? undefined : this.served.narrator;
@@ -212,7 +210,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
         if (!(err instanceof StatusError && err.code === 404)) throw err;
       }
     }
-    return w.send(200, view.list(deleted, list.revision), view.contentType);
+    return w.send(200, view.list(deleted, { revision: list.revision }), view.contentType);
   }
 
   /** Records the writer's Update entry in managedFields (status writes: the status fields, with subresource "status"). */
@@ -220,6 +218,28 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
     const resource = this.store.info;
     const apiVersion = resource.group ? `${resource.group}/${resource.version}` : resource.version;
     recordUpdate(this.served.kind.schema, current as unknown as JsonObject | undefined, next as unknown as JsonObject, fieldManager, apiVersion, nowTimestamp(), info.subresource);
+  }
+
+  /** A list from the watch cache or from etcd, as upstream's cacher chooses (listFromCache). */
+  private async list(query: URLSearchParams, namespace: string | undefined, view: Rendering): Promise<unknown> {
+    const params = listParams(query);
+    // The URL's namespace is the key prefix; only selectors filter (and hide remainingItemCount).
+    const selectors = !!query.get('labelSelector') || !!query.get('fieldSelector');
+    const filter = selectors ? selection<T>(this.served.kind.fields, undefined, query) : undefined;
+    if (!listFromCache(params)) {
+      const list = await this.store.list(namespace, { ...params, filter });
+      return view.list(list.items, list);
+    }
+    const cache = this.served.cache;
+    const minimum = parseResourceVersion(params.resourceVersion);
+    if (minimum > cache.revision) {
+      // The cache waits a while to catch up, as upstream's waitUntilFreshAndBlock.
+      await cache.waitFor(minimum, 3000).catch(() => {
+        throw tooLargeResourceVersion(minimum, cache.revision, 1);
+      });
+    }
+    const list = cache.list(this.store.prefix(namespace));
+    return view.list(filter ? list.items.filter(filter) : list.items, { revision: list.revision });
   }
 
   private storeFor(info: RequestInfo): Store<T> {

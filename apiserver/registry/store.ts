@@ -3,7 +3,10 @@ import type { Etcd3 } from 'etcd3';
 import type { KubeObject } from '../../shared/api/meta.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
-import { alreadyExists, badRequest, conflict, internalError, invalidObject, notFound, StatusError } from '../errors/status.js';
+import { alreadyExists, badRequest, conflict, expired, internalError, invalidObject, notFound, StatusError, tooLargeResourceVersion } from '../errors/status.js';
+import { PAGE_SIZE, prefixEnd, rangePage, type Page } from '../../shared/etcd/range.js';
+import { ContinueError, decodeContinue, encodeContinue } from './continue-token.js';
+import { parseResourceVersion, type ListParams } from './list-options.js';
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
 import { LeaseManager } from './leases.js';
@@ -46,6 +49,25 @@ interface Current<T> {
   obj: T;
   modRevision: number;
   raw: Buffer;
+}
+
+/** Upstream's text (etcd3/errors.go) for a continue whose revision has been compacted. */
+const INCONSISTENT_CONTINUE =
+  'The provided continue parameter is too old to display a consistent list result. You can start a new list without the ' +
+  'continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing ' +
+  'with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the ' +
+  'time the first chunk was returned and now may show up in the list.';
+
+export interface StoreListOptions<T> extends Partial<ListParams> {
+  /** The selectors; absent when there are none, so the answer can count what remains. */
+  filter?: (obj: T) => boolean;
+}
+
+export interface ListResult<T> {
+  items: T[];
+  revision: number;
+  continue?: string;
+  remainingItemCount?: number;
 }
 
 /** How often a write is tried again after losing a race (a concurrent write, a taken claim). */
@@ -108,19 +130,101 @@ export class Store<T extends KubeObject> {
     return this.decorated(current.obj);
   }
 
-  /** A consistent list straight from etcd, with the revision it was read at. */
-  async list(namespace?: string): Promise<{ items: T[]; revision: number }> {
-    try {
-      const res = await this.time('list', () => this.client.getAll().prefix(this.prefix(namespace)).exec());
-      const items: T[] = [];
-      for (const kv of res.kvs) {
-        const obj = this.tryDecode(kv.value, Number(kv.mod_revision));
-        if (obj) items.push(this.decorated(obj));
+  /**
+   * A list from etcd as upstream's storage reads one (etcd3 store GetList): at most `limit`
+   * objects with a continue token when more follow, every page after the first read at the
+   * first one's revision, and no etcd response larger than a page, limit or not. Without
+   * `filter` (no selectors) the answer tells how many objects remain.
+   */
+  async list(namespace?: string, options: StoreListOptions<T> = {}): Promise<ListResult<T>> {
+    const keyPrefix = this.prefix(namespace);
+    const limit = options.limit ?? 0;
+    const paging = limit > 0;
+    const filter = options.filter;
+    const rv = options.resourceVersion ?? '';
+    // The revision every page is read at: 0 until the first page fixes it (upstream's withRev).
+    let revision = 0;
+    let start = keyPrefix;
+    let continueKey: string | undefined;
+    if (options.continue) {
+      try {
+        const token = decodeContinue(options.continue, keyPrefix);
+        start = continueKey = token.key;
+        if (token.revision > 0) revision = token.revision;
+      } catch (err) {
+        if (err instanceof ContinueError) throw badRequest(`invalid continue token: ${err.message}`);
+        throw err;
       }
-      return { items, revision: Number(res.header.revision) };
-    } catch (err) {
-      throw storageError(err);
+      if (rv !== '' && rv !== '0') throw badRequest('specifying resource version is not allowed when using continue');
+    } else {
+      const requested = parseResourceVersion(rv);
+      if (options.resourceVersionMatch === 'Exact' || (!options.resourceVersionMatch && paging && requested > 0)) revision = requested;
     }
+    const minimum = continueKey === undefined ? parseResourceVersion(rv) : 0;
+    const end = prefixEnd(keyPrefix);
+    let pageLimit = paging ? Math.min(limit, PAGE_SIZE) : PAGE_SIZE;
+    const items: T[] = [];
+    let lastKey = '';
+    let hasMore: boolean;
+    let remaining: number;
+    for (;;) {
+      let page: Page;
+      try {
+        page = await rangePage(this.client, { start, end, revision, limit: pageLimit });
+      } catch (err) {
+        throw await this.listError(err, keyPrefix, continueKey, revision);
+      }
+      if (minimum > page.revision) throw tooLargeResourceVersion(minimum, page.revision);
+      revision = page.revision;
+      hasMore = page.more;
+      let taken = 0;
+      for (const kv of page.kvs) {
+        if (paging && items.length >= limit) {
+          hasMore = true;
+          break;
+        }
+        lastKey = kv.key;
+        taken++;
+        const obj = this.tryDecode(kv.value, kv.modRevision);
+        if (!obj) continue;
+        this.decorated(obj);
+        if (!filter || filter(obj)) items.push(obj);
+      }
+      remaining = page.count - taken;
+      if (!hasMore || (paging && items.length >= limit)) break;
+      if (page.kvs.length === 0) throw internalError('no results were found, but etcd indicated there were more values remaining');
+      // A selector dropped objects: bigger pages take fewer round trips, as upstream doubles them.
+      if (paging) pageLimit = Math.min(pageLimit * 2, PAGE_SIZE);
+      start = `${lastKey}\x00`;
+    }
+    if (!hasMore) return { items, revision };
+    return {
+      items,
+      revision,
+      continue: encodeContinue(`${lastKey}\x00`, keyPrefix, revision),
+      // Only without selectors: etcd's count includes objects a selector would drop.
+      ...(filter ? {} : { remainingItemCount: remaining }),
+    };
+  }
+
+  /** etcd's answer to a list, as upstream's interpretListError turns it into a Status. */
+  private async listError(err: unknown, keyPrefix: string, continueKey: string | undefined, revision: number): Promise<StatusError> {
+    const message = err instanceof Error ? err.message : String(err);
+    if (/required revision has been compacted/.test(message)) {
+      if (continueKey === undefined) return expired('The resourceVersion for the provided list is too old.');
+      // rv -1: continue at the newest revision, which the client accepts by using the token.
+      const token = encodeContinue(continueKey, keyPrefix, -1);
+      const status = expired(INCONSISTENT_CONTINUE);
+      status.status.metadata = { continue: token };
+      return status;
+    }
+    if (/required revision is a future revision/.test(message)) {
+      // An exact resourceVersion etcd has not reached: upstream's "too large" answer, with the
+      // revision etcd is at.
+      const res = await this.client.kv.range({ key: Buffer.from(keyPrefix), count_only: true }).catch(() => undefined);
+      return tooLargeResourceVersion(revision, Number(res?.header.revision ?? 0));
+    }
+    return storageError(err);
   }
 
   async create(namespace: string | undefined, input: T, options: WriteOptions = {}): Promise<T> {

@@ -1,6 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import type { Service } from '../../shared/api/core.js';
 import type { IPAddress } from '../../shared/api/networking.js';
+import { listPrefix, type KeyValue } from '../../shared/etcd/range.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
@@ -67,21 +68,21 @@ export class IPRepairLoop {
   }
 
   private async snapshot(svcPrefix: string, ipPrefix: string): Promise<[Service[], { key: string; obj: IPAddress; modRevision: number }[]]> {
-    // Both ranges in one transaction, so they are read at the same revision.
-    const res = await this.client.kv.txn({
-      compare: [],
-      success: [svcPrefix, ipPrefix].map((p) => ({ request_range: { key: Buffer.from(p), range_end: prefixEnd(p) } })),
-      failure: [],
-    });
-    const decode = <T extends Service | IPAddress>(i: number) =>
-      (res.responses[i]?.response_range?.kvs ?? []).flatMap((kv) => {
+    // Both prefixes paged at the revision of the first page, so they are read as of one moment.
+    const decode = <T extends Service | IPAddress>(out: { key: string; obj: T; modRevision: number }[]) => (kvs: KeyValue[]) => {
+      for (const kv of kvs) {
         try {
-          return [{ key: kv.key.toString(), obj: decodeObject<T>(kv.value, Number(kv.mod_revision)), modRevision: Number(kv.mod_revision) }];
+          out.push({ key: kv.key, obj: decodeObject<T>(kv.value, kv.modRevision), modRevision: kv.modRevision });
         } catch {
-          return [];
+          // not an object: neither a Service nor an IPAddress to repair
         }
-      });
-    return [decode<Service>(0).map((s) => s.obj), decode<IPAddress>(1)];
+      }
+    };
+    const services: { key: string; obj: Service; modRevision: number }[] = [];
+    const ips: { key: string; obj: IPAddress; modRevision: number }[] = [];
+    const revision = await listPrefix(this.client, svcPrefix, decode(services));
+    await listPrefix(this.client, ipPrefix, decode(ips), { revision });
+    return [services.map((s) => s.obj), ips];
   }
 
   private async apply(action: RepairAction): Promise<void> {
@@ -102,10 +103,4 @@ export class IPRepairLoop {
     const outcome = await txn.commit(this.client.kv);
     if (!outcome.succeeded) this.options.log(`repair: ${action.kind} of IPAddress ${action.ip} skipped: it changed meanwhile`);
   }
-}
-
-function prefixEnd(prefix: string): Buffer {
-  const end = Buffer.from(prefix);
-  end[end.length - 1]! += 1;
-  return end;
 }

@@ -1,6 +1,6 @@
 import type { Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
-import type { KeyValue } from '../../shared/etcd/reflector.js';
+import type { KeyValue } from '../../shared/etcd/range.js';
 import { decodeObject } from '../../shared/storage/codec.js';
 import { parseKey, type StoredResource } from '../../shared/storage/keys.js';
 import { endpointSliceShapeError, serviceShapeError } from '../model/shape.js';

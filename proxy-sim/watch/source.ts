@@ -1,7 +1,8 @@
 import type { Etcd3 } from 'etcd3';
 import type { Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
-import { PrefixReflector, type KeyValue, type WatchEvent } from '../../shared/etcd/reflector.js';
+import type { KeyValue } from '../../shared/etcd/range.js';
+import { PrefixReflector, type WatchEvent } from '../../shared/etcd/reflector.js';
 import { resourcePrefix, type StoredResource } from '../../shared/storage/keys.js';
 import { decodeEndpointSlice, decodeService, type Decoded } from './decode.js';
 

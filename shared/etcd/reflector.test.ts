@@ -1,6 +1,7 @@
 import { expect } from 'chai';
 import type { Etcd3 } from 'etcd3';
-import { PrefixReflector, type KeyValue, type WatchEvent } from './reflector.js';
+import type { KeyValue } from './range.js';
+import { PrefixReflector, type WatchEvent } from './reflector.js';
 import { sharedClient, uniquePrefix } from '../testing/etcd.js';
 import { DisposableEtcd } from '../testing/disposable-etcd.js';
 import { connectEtcd } from './client.js';

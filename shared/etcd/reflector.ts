@@ -1,12 +1,6 @@
-import type { Etcd3, IKeyValue, IWatchResponse, Watcher } from 'etcd3';
+import type { Etcd3, IWatchResponse, Watcher } from 'etcd3';
+import { listPrefix, toKeyValue, type KeyValue } from './range.js';
 import { etcdOrdersProgress, nothingUndelivered } from './watch-progress.js';
-
-export interface KeyValue {
-  key: string;
-  value: Buffer;
-  createRevision: number;
-  modRevision: number;
-}
 
 export type WatchEvent =
   | { type: 'put'; kv: KeyValue; prev?: KeyValue }
@@ -25,15 +19,6 @@ export interface ReflectorOptions {
   log?: (message: string) => void;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;
-}
-
-export function toKeyValue(kv: IKeyValue): KeyValue {
-  return {
-    key: kv.key.toString(),
-    value: kv.value,
-    createRevision: Number(kv.create_revision),
-    modRevision: Number(kv.mod_revision),
-  };
 }
 
 /**
@@ -91,12 +76,16 @@ export class PrefixReflector {
   }
 
   private async list(): Promise<void> {
-    const res = await this.client.getAll().prefix(this.prefix).exec();
-    const revision = Number(res.header.revision);
+    // Paged at one revision, as client-go's reflector pages its list, so no response is larger
+    // than a page; a page compacted away mid-list fails the list, which start() retries.
+    const items: KeyValue[] = [];
+    const revision = await listPrefix(this.client, this.prefix, (kvs) => {
+      for (const kv of kvs) items.push(kv);
+    });
     if (this.stopped) return;
     this.delivered = revision;
-    this.keys = res.kvs.length;
-    this.handler.replace(res.kvs.map(toKeyValue), revision);
+    this.keys = items.length;
+    this.handler.replace(items, revision);
   }
 
   private watch(): void {
