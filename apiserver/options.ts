@@ -18,6 +18,7 @@ export interface RawFlags {
   port: string;
   advertiseAddress?: string;
   repairInterval: string;
+  etcdCompactionInterval: string;
   ipLeakGracePeriod: string;
   eventTtl: string;
 }
@@ -30,6 +31,7 @@ export const FLAG_DEFAULTS = {
   bindAddress: '127.0.0.1',
   port: '8080',
   repairInterval: '3m',
+  etcdCompactionInterval: '5m',
   ipLeakGracePeriod: '60s',
   eventTtl: '1h0m0s',
 };
@@ -62,6 +64,7 @@ export function completeOptions(flags: RawFlags, log: (line: string) => void): A
     port,
     advertiseAddress,
     repairIntervalMs: duration('--repair-interval', flags.repairInterval),
+    etcdCompactionIntervalMs: duration('--etcd-compaction-interval', flags.etcdCompactionInterval),
     ipLeakGraceMs: duration('--ip-leak-grace-period', flags.ipLeakGracePeriod),
     eventTTLMs: duration('--event-ttl', flags.eventTtl),
     log,

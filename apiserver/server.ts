@@ -42,6 +42,7 @@ import { ApiServerMetrics, groupResource } from './metrics/registry.js';
 import { instrumentRequest } from './metrics/requests.js';
 import { metricsHandler } from './metrics/handler.js';
 import { TxnBatcher } from './registry/txn-batcher.js';
+import { Compactor } from './registry/compactor.js';
 import { IPRepairLoop } from './repair/loop.js';
 
 export interface ApiServerOptions {
@@ -57,6 +58,8 @@ export interface ApiServerOptions {
   eventTTLMs?: number;
   /** How often the ServiceCIDR controller looks at every ServiceCIDR (when it leads). */
   serviceCIDRSyncMs?: number;
+  /** --etcd-compaction-interval; 0 disables compaction. */
+  etcdCompactionIntervalMs?: number;
   ipLeakGraceMs: number;
   /** Deadline of each etcd call; a request that runs into it answers 504. */
   etcdRequestTimeoutMs?: number;
@@ -163,6 +166,8 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const recorder = new EventRecorder(storeOf(storeMap, events), 'ipallocator-repair-controller', log);
   const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log, recorder });
   repair.start();
+  const compactor = new Compactor(client, o.etcdCompactionIntervalMs ?? 0, log);
+  compactor.start();
   ready = true;
   log(`apiserver: serving on ${url}, service CIDRs ${o.serviceCIDRs.map((c) => c.text).join(',')}, node ports ${o.nodePortRange.toString()}, etcd ${o.etcdServers.join(',')} prefix ${root}`);
 
@@ -174,6 +179,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       repair.stop();
       await cidrController.stop();
       kubernetesService.stop();
+      compactor.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
       for (const cache of caches.values()) cache.closeAll('apiserver shutting down');

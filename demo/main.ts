@@ -122,6 +122,7 @@ async function startLocal(): Promise<{ server: string; etcdEndpoints: string[]; 
     port,
     advertiseAddress: '127.0.0.1',
     repairIntervalMs: 180_000,
+    etcdCompactionIntervalMs: 300_000,
     ipLeakGraceMs: 60_000,
     log: (line) => {
       apiserverLog.push(line);

@@ -10,6 +10,8 @@ export interface TestServerOptions {
   prefix?: string;
   etcdServers?: string[];
   repairIntervalMs?: number;
+  /** 0 (the default here): no compaction, which would disturb other tests on the shared etcd. */
+  etcdCompactionIntervalMs?: number;
   ipLeakGraceMs?: number;
   serviceCIDRSyncMs?: number;
   eventTTLMs?: number;
@@ -36,6 +38,7 @@ export async function startTestApiServer(options: TestServerOptions = {}): Promi
     port: 0,
     advertiseAddress: '192.168.0.10',
     repairIntervalMs: options.repairIntervalMs ?? 3_600_000,
+    etcdCompactionIntervalMs: options.etcdCompactionIntervalMs ?? 0,
     ipLeakGraceMs: options.ipLeakGraceMs ?? 60_000,
     serviceCIDRSyncMs: options.serviceCIDRSyncMs,
     eventTTLMs: options.eventTTLMs,
