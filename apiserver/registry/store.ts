@@ -4,7 +4,7 @@ import type { KubeObject } from '../../shared/api/meta.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { alreadyExists, badRequest, conflict, expired, internalError, invalidObject, notFound, StatusError, tooLargeResourceVersion } from '../errors/status.js';
-import { PAGE_SIZE, prefixEnd, rangePage, type Page } from '../../shared/etcd/range.js';
+import { PAGE_SIZE, PageSizer, prefixEnd, rangePage, type Page } from '../../shared/etcd/range.js';
 import { ContinueError, decodeContinue, encodeContinue } from './continue-token.js';
 import { parseResourceVersion, type ListParams } from './list-options.js';
 import { storageError } from './etcd-errors.js';
@@ -162,7 +162,8 @@ export class Store<T extends KubeObject> {
     }
     const minimum = continueKey === undefined ? parseResourceVersion(rv) : 0;
     const end = prefixEnd(keyPrefix);
-    let pageLimit = paging ? Math.min(limit, PAGE_SIZE) : PAGE_SIZE;
+    let wanted = paging ? Math.min(limit, PAGE_SIZE) : PAGE_SIZE;
+    const sizer = new PageSizer();
     const items: T[] = [];
     let lastKey = '';
     let hasMore: boolean;
@@ -170,11 +171,12 @@ export class Store<T extends KubeObject> {
     for (;;) {
       let page: Page;
       try {
-        page = await rangePage(this.client, { start, end, revision, limit: pageLimit });
+        page = await rangePage(this.client, { start, end, revision, limit: Math.min(wanted, sizer.next()) });
       } catch (err) {
         throw await this.listError(err, keyPrefix, continueKey, revision);
       }
       if (minimum > page.revision) throw tooLargeResourceVersion(minimum, page.revision);
+      sizer.saw(page.kvs);
       revision = page.revision;
       hasMore = page.more;
       let taken = 0;
@@ -193,8 +195,9 @@ export class Store<T extends KubeObject> {
       remaining = page.count - taken;
       if (!hasMore || (paging && items.length >= limit)) break;
       if (page.kvs.length === 0) throw internalError('no results were found, but etcd indicated there were more values remaining');
-      // A selector dropped objects: bigger pages take fewer round trips, as upstream doubles them.
-      if (paging) pageLimit = Math.min(pageLimit * 2, PAGE_SIZE);
+      // The bucket is not full (a selector dropped objects, or the page was small): bigger pages
+      // take fewer round trips, as upstream doubles them.
+      if (paging) wanted = Math.min(wanted * 2, PAGE_SIZE);
       start = `${lastKey}\x00`;
     }
     if (!hasMore) return { items, revision };

@@ -17,11 +17,38 @@ export function toKeyValue(kv: IKeyValue): KeyValue {
 }
 
 /**
- * Keys per etcd range request when a whole prefix is read: upstream's storage caps a list
- * chunk at 10,000 (maxLimit in etcd3/store.go); client-go pages by 500. Ranges of 1,000 keep a
- * response of small objects near 1 MB while a 100,000-key prefix still takes 100 round trips.
+ * The most keys one etcd range request asks for when a prefix is read whole: upstream's cacher
+ * lists etcd 10,000 keys at a time (storageWatchListPageSize), its storage caps a chunk at as
+ * many (maxLimit). Fewer, bigger pages matter: etcd walks the rest of the range's index on
+ * every page to count it, so a page costs time in proportion to what is left after it.
  */
-export const PAGE_SIZE = 1000;
+export const PAGE_SIZE = 10_000;
+
+/**
+ * What one response should stay under. Counted keys alone do not bound a response (a value may
+ * be 1.5 MiB), and gRPC refuses messages over its receive limit (4 MiB unless raised), so page
+ * sizes follow the largest value seen so far.
+ */
+export const PAGE_BYTES = 3 << 20;
+
+/** The first page asks for few keys: nothing is known yet about their size. */
+const FIRST_PAGE = 16;
+
+/** Chooses each page's key limit from the values seen so far (see PAGE_BYTES). */
+export class PageSizer {
+  private largest = 0;
+
+  constructor(private readonly max = PAGE_SIZE) {}
+
+  next(): number {
+    if (this.largest === 0) return Math.min(FIRST_PAGE, this.max);
+    return Math.max(1, Math.min(this.max, Math.floor(PAGE_BYTES / this.largest)));
+  }
+
+  saw(kvs: readonly KeyValue[]): void {
+    for (const kv of kvs) this.largest = Math.max(this.largest, kv.key.length + kv.value.length + 32);
+  }
+}
 
 /** The end of etcd's range for every key that starts with `prefix`. */
 export function prefixEnd(prefix: string): Buffer {
@@ -74,21 +101,21 @@ export async function rangePage(client: Etcd3, req: PageRequest): Promise<Page> 
  * Every key under `prefix` as of one revision, read `pageSize` keys at a time: the first page
  * fixes the revision, the others are read at it (upstream's `withRev`), so the whole is one
  * consistent snapshot and no response is larger than a page. `onPage` sees each page as it
- * arrives, so a caller can decode while the next page is on the wire. A revision compacted
- * away mid-read fails the read with etcd's error: the caller starts again.
+ * arrives. A revision compacted away mid-read fails the read with etcd's error: the caller starts again.
  */
 export async function listPrefix(
   client: Etcd3,
   prefix: string,
   onPage: (kvs: KeyValue[]) => void,
-  options: { revision?: number; pageSize?: number } = {},
+  options: { revision?: number } = {},
 ): Promise<number> {
   const end = prefixEnd(prefix);
-  const limit = options.pageSize ?? PAGE_SIZE;
+  const sizer = new PageSizer();
   let revision = options.revision ?? 0;
   let start = prefix;
   for (;;) {
-    const page = await rangePage(client, { start, end, revision, limit });
+    const page = await rangePage(client, { start, end, revision, limit: sizer.next() });
+    sizer.saw(page.kvs);
     revision = page.revision;
     onPage(page.kvs);
     const last = page.kvs[page.kvs.length - 1];
