@@ -19,13 +19,15 @@ export class DisposableEtcd {
     private readonly bin: string,
     readonly clientUrl: string,
     private readonly peerUrl: string,
+    private readonly extraArgs: string[],
   ) {}
 
-  static async start(): Promise<DisposableEtcd> {
+  /** `extraArgs` go to etcd as they are, e.g. a bigger `--quota-backend-bytes` for a benchmark. */
+  static async start(extraArgs: string[] = []): Promise<DisposableEtcd> {
     refuseInUnitRun('etcd');
     const bin = etcdBinary();
     if (!bin) throw new Error('no etcd binary on PATH: apt-get install -y etcd-server');
-    const etcd = new DisposableEtcd(bin, `http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`);
+    const etcd = new DisposableEtcd(bin, `http://127.0.0.1:${await freePort()}`, `http://127.0.0.1:${await freePort()}`, extraArgs);
     await etcd.restart();
     return etcd;
   }
@@ -46,6 +48,7 @@ export class DisposableEtcd {
         `--initial-advertise-peer-urls=${this.peerUrl}`,
         `--initial-cluster=test=${this.peerUrl}`,
         '--log-level=error',
+        ...this.extraArgs,
       ],
       { stdio: 'ignore' },
     );
