@@ -217,18 +217,30 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     this.floor = revision;
     const next = new Map<string, Stored<T>>();
     for (const kv of items) next.set(kv.key, this.stored(kv.key, kv.value, kv.modRevision));
+    // Only open watches need the difference; at start (100,000 objects, none watched) it is skipped.
     const events: CacheEvent<T>[] = [];
-    for (const [key, now] of next) {
-      const old = this.objects.get(key);
-      if (!old) events.push(event('ADDED', key, revision, () => now.object));
-      else if (old.modRevision !== now.modRevision) events.push(event('MODIFIED', key, revision, () => now.object, () => old.object));
+    if (this.watchers.size > 0) {
+      for (const [key, now] of next) {
+        const old = this.objects.get(key);
+        if (!old) events.push(event('ADDED', key, revision, () => now.object));
+        else if (old.modRevision !== now.modRevision) events.push(event('MODIFIED', key, revision, () => now.object, () => old.object));
+      }
+      for (const [key, old] of this.objects) {
+        if (!next.has(key)) events.push(deleted(key, revision, old));
+      }
     }
-    for (const [key, old] of this.objects) {
-      if (!next.has(key)) events.push(deleted(key, revision, old));
+    let changed = events.length > 0 || next.size !== this.objects.size;
+    if (!changed) {
+      for (const [key, now] of next) {
+        if (this.objects.get(key)?.modRevision !== now.modRevision) {
+          changed = true;
+          break;
+        }
+      }
     }
     this.objects.clear();
     for (const [key, stored] of next) this.objects.set(key, stored);
-    this.publish(events, revision, false);
+    this.publish(events, revision, false, changed);
   }
 
   apply(changes: WatchEvent[], revision: number): void {
@@ -255,7 +267,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
     for (const watcher of [...this.watchers]) this.drop(watcher, reason);
   }
 
-  private publish(events: CacheEvent<T>[], revision: number, remember = true): void {
+  private publish(events: CacheEvent<T>[], revision: number, remember = true, changed = events.length > 0): void {
     this.current = Math.max(this.current, revision);
     if (events.length) {
       if (remember) this.remember(events);
@@ -263,8 +275,8 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
         const mine = seenAll(events, (obj) => watcher.filter(obj));
         if (mine.length && !watcher.deliver(mine)) this.drop(watcher, 'watcher stopped');
       }
-      for (const listener of this.listeners) listener();
     }
+    if (changed) for (const listener of this.listeners) listener();
     for (let i = this.waiters.length - 1; i >= 0; i--) {
       if (this.waiters[i]!.revision <= this.current) this.waiters.splice(i, 1)[0]!.resolve();
     }

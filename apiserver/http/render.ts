@@ -20,6 +20,8 @@ export interface Rendering {
   list(items: KubeObject[], meta: ListPosition): unknown;
   /** A watch event's object: watches after the first event send rows without headers. */
   event(obj: KubeObject, first: boolean): unknown;
+  /** Every watcher sees the object as it is, so an event's serialization can be shared. */
+  shared?: boolean;
 }
 
 export function rendering(kind: Pick<Kind, 'info' | 'printer'>, accept: string | undefined, query: URLSearchParams): Rendering {
@@ -41,6 +43,7 @@ function objects(info: ResourceInfo): Rendering {
       items: items.map(({ apiVersion: _a, kind: _k, ...rest }) => rest as KubeObject),
     }),
     event: (obj) => obj,
+    shared: true,
   };
 }
 

@@ -1,6 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { KubeObject, Status } from '../../shared/api/meta.js';
-import type { WatchCache } from '../cache/watch-cache.js';
+import type { CacheEvent, WatchCache } from '../cache/watch-cache.js';
 import { badRequest, methodNotSupported, notFound, StatusError, tooLargeResourceVersion } from '../errors/status.js';
 import { managerFromUserAgent, recordUpdate } from '../patch/apply.js';
 import type { JsonObject } from '../patch/json-value.js';
@@ -266,6 +266,7 @@ export class ResourceHandler<T extends KubeObject> implements RestHandler {
           return out;
         },
         contentType: view.contentType,
+        shared: view.shared ? (e) => sharedLine(e) : undefined,
         bookmark: (revision, initialEventsEnd) => ({
           kind: info.kind,
           apiVersion,
@@ -299,4 +300,15 @@ function manager(req: IncomingMessage, query: URLSearchParams): string {
 function isWatch(query: URLSearchParams): boolean {
   const w = query.get('watch');
   return w === 'true' || w === '1';
+}
+
+/** One serialization of a cache event per process, reused by every plain-JSON watcher. */
+const lines = new WeakMap<object, string>();
+function sharedLine(e: CacheEvent<KubeObject>): string {
+  let line = lines.get(e);
+  if (line === undefined) {
+    line = `${JSON.stringify({ type: e.type, object: e.object })}\n`;
+    lines.set(e, line);
+  }
+  return line;
 }

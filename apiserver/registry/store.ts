@@ -230,8 +230,8 @@ export class Store<T extends KubeObject> {
     return storageError(err);
   }
 
-  async create(namespace: string | undefined, input: T, options: WriteOptions = {}): Promise<T> {
-    const obj = structuredClone(input);
+  /** Creates the object. The store owns `obj` from here on: callers hand over an object they do not use again. */
+  async create(namespace: string | undefined, obj: T, options: WriteOptions = {}): Promise<T> {
     const meta = obj.metadata ?? (obj.metadata = {});
     if (this.info.namespaced) {
       if (meta.namespace && namespace && meta.namespace !== namespace) {
@@ -251,8 +251,12 @@ export class Store<T extends KubeObject> {
   }
 
   private async createAttempts(input: T, options: WriteOptions): Promise<T> {
+    // The strategy changes the object as it goes (allocation, defaults); a retry starts over
+    // from the object as it came. It is plain JSON data, so a JSON copy is kept instead of a
+    // structuredClone, and the first attempt works on the object itself.
+    const pristine = JSON.stringify(input);
     for (let attempt = 1; ; attempt++) {
-      const obj = structuredClone(input);
+      const obj = attempt === 1 ? input : (JSON.parse(pristine) as T);
       // NamespaceLifecycle admission; the transaction requires the namespace as it was judged,
       // so a namespace deleted meanwhile sends the create round again, this time read from etcd.
       const nsGuard =
