@@ -279,7 +279,7 @@ class Apiserver {
   }
 }
 
-/** proxy-sim live, printing each sync's changes; kube-proxy's 1 h full-sync period, no minimum between syncs. */
+/** proxy-sim live, printing each sync's changes: kube-proxy's 1 s minimum between syncs, its 1 h full-sync period. */
 class ProxySim {
   private readonly waiters = new Map<string, (at: number) => void>();
   private tail = '';
@@ -290,7 +290,7 @@ class ProxySim {
   static async start(servers: string): Promise<ProxySim> {
     const child = spawn(
       process.execPath,
-      [dist('proxy-sim/main.js'), `--etcd-servers=${servers}`, '--hostname-override=node-1', '--node-ip=192.168.0.2', '--iptables-min-sync-period=0s', '--iptables-sync-period=1h', '--output=changes'],
+      [dist('proxy-sim/main.js'), `--etcd-servers=${servers}`, '--hostname-override=node-1', '--node-ip=192.168.0.2', '--iptables-sync-period=1h', '--output=changes'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const proxy = new ProxySim(child);

@@ -79,6 +79,8 @@ export interface PageRequest {
   /** 0 (or absent) reads the newest revision. */
   revision?: number;
   limit: number;
+  /** Keys without values: for handlers that need only which keys exist. */
+  keysOnly?: boolean;
 }
 
 /** One range request: at most `limit` keys from `start`, at `revision`. */
@@ -88,6 +90,7 @@ export async function rangePage(client: Etcd3, req: PageRequest): Promise<Page> 
     range_end: req.end,
     limit: req.limit,
     ...(req.revision ? { revision: req.revision } : {}),
+    ...(req.keysOnly ? { keys_only: true } : {}),
   });
   return {
     kvs: res.kvs.map(toKeyValue),
@@ -107,14 +110,14 @@ export async function listPrefix(
   client: Etcd3,
   prefix: string,
   onPage: (kvs: KeyValue[]) => void,
-  options: { revision?: number } = {},
+  options: { revision?: number; keysOnly?: boolean } = {},
 ): Promise<number> {
   const end = prefixEnd(prefix);
   const sizer = new PageSizer();
   let revision = options.revision ?? 0;
   let start = prefix;
   for (;;) {
-    const page = await rangePage(client, { start, end, revision, limit: sizer.next() });
+    const page = await rangePage(client, { start, end, revision, limit: sizer.next(), keysOnly: options.keysOnly });
     sizer.saw(page.kvs);
     revision = page.revision;
     onPage(page.kvs);
