@@ -73,10 +73,13 @@ describe('etcd compaction (real etcd of its own)', function () {
     const a = await startTestApiServer({ etcdServers: etcd.endpoints, etcdCompactionIntervalMs: 300 });
     const b = await startTestApiServer({ etcdServers: etcd.endpoints, prefix: a.prefix, etcdCompactionIntervalMs: 300 });
     try {
-      for (let i = 0; i < 4; i++) await create(a.url, '/api/v1/namespaces/default/services', service(`c${i}`));
+      for (let i = 0; i < 3; i++) await create(a.url, '/api/v1/namespaces/default/services', service(`c${i}`));
+      const last = await call(a.url, 'POST', '/api/v1/namespaces/default/services', service('c3'));
       const page = await call(b.url, 'GET', '/api/v1/namespaces/default/services?limit=2');
       const listed = Number(page.body.metadata.resourceVersion);
-      const watch = await WatchStream.open(b.url, `/api/v1/namespaces/default/services?watch=true&resourceVersion=${listed}`);
+      // From the last Service's revision: the list's may be a compaction round's put, which no
+      // Services watch sees (etcd progress notifications would tell the cache; see issue 9's h8b).
+      const watch = await WatchStream.open(b.url, `/api/v1/namespaces/default/services?watch=true&resourceVersion=${last.body.metadata.resourceVersion}`);
       const started = Date.now();
       const before = (await compactKey(client)).version;
       await eventually(async () => expect(await isCompacted(client, listed)).to.equal(true), 20_000, 100);

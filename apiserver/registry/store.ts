@@ -5,6 +5,7 @@ import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import { alreadyExists, badRequest, conflict, expired, internalError, invalidObject, notFound, StatusError, tooLargeResourceVersion } from '../errors/status.js';
 import { PAGE_SIZE, PageSizer, prefixEnd, rangePage, type Page } from '../../shared/etcd/range.js';
+import { parseJSON } from '../patch/json-value.js';
 import { ContinueError, decodeContinue, encodeContinue } from './continue-token.js';
 import { parseResourceVersion, type ListParams } from './list-options.js';
 import { storageError } from './etcd-errors.js';
@@ -171,7 +172,7 @@ export class Store<T extends KubeObject> {
     for (;;) {
       let page: Page;
       try {
-        page = await rangePage(this.client, { start, end, revision, limit: Math.min(wanted, sizer.next()) });
+        page = await this.time('list', () => rangePage(this.client, { start, end, revision, limit: Math.min(wanted, sizer.next()) }));
       } catch (err) {
         throw await this.listError(err, keyPrefix, continueKey, revision);
       }
@@ -253,10 +254,11 @@ export class Store<T extends KubeObject> {
   private async createAttempts(input: T, options: WriteOptions): Promise<T> {
     // The strategy changes the object as it goes (allocation, defaults); a retry starts over
     // from the object as it came. It is plain JSON data, so a JSON copy is kept instead of a
-    // structuredClone, and the first attempt works on the object itself.
+    // structuredClone, and the first attempt works on the object itself; a retry parses it with
+    // the request decoder's parser (prototype-less objects, as the request's were).
     const pristine = JSON.stringify(input);
     for (let attempt = 1; ; attempt++) {
-      const obj = attempt === 1 ? input : (JSON.parse(pristine) as T);
+      const obj = attempt === 1 ? input : (parseJSON(pristine) as unknown as T);
       // NamespaceLifecycle admission; the transaction requires the namespace as it was judged,
       // so a namespace deleted meanwhile sends the create round again, this time read from etcd.
       const nsGuard =
