@@ -294,7 +294,7 @@ class ProxySim {
   static async start(servers: string): Promise<ProxySim> {
     const child = spawn(
       process.execPath,
-      [dist('proxy-sim/main.js'), `--etcd-servers=${servers}`, '--hostname-override=node-1', '--node-ip=192.168.0.2', '--iptables-sync-period=1h', '--output=changes'],
+      [dist('proxy-sim/main.js'), `--etcd-servers=${servers}`, '--hostname-override=node-1', '--node-ip=192.168.0.2', '--iptables-sync-period=1h', '--output=changes', '--metrics-bind-address=127.0.0.1:0', '--healthz-bind-address=127.0.0.1:0'],
       { stdio: ['ignore', 'pipe', 'inherit'] },
     );
     const proxy = new ProxySim(child);
