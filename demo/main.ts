@@ -35,19 +35,28 @@ const narrator = new Narrator();
 const cleanups: (() => Promise<void>)[] = [];
 const apiserverLog: string[] = [];
 let echo = false;
-const stop = async () => {
-  for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
-};
+// One stop for everyone: a walkthrough that fails because a signal is tearing the stack down
+// waits for that same teardown instead of exiting before etcd's data directory is gone.
+let stopping: Promise<void> | undefined;
+const stop = () =>
+  (stopping ??= (async () => {
+    for (const c of cleanups.splice(0).reverse()) await c().catch(() => undefined);
+  })());
 // From the start, before etcd: Ctrl-C at any point stops what was started and removes etcd's
 // temporary data directory (a binary's, removed on exit by the provider, even mid-start).
-let stopping = false;
+let signalled = false;
 for (const signal of ['SIGINT', 'SIGTERM'] as const) {
   process.on(signal, () => {
-    if (stopping) return;
-    stopping = true;
+    if (signalled) return;
+    signalled = true;
     void stop().finally(() => process.exit(echo ? 0 : signal === 'SIGINT' ? 130 : 143));
   });
 }
+/** Stops the stack and exits, unless a signal is stopping it: then the signal's exit code stands. */
+const finish = async (code: number) => {
+  await stop();
+  if (!signalled) process.exit(code);
+};
 
 try {
   const { server, etcdEndpoints, rules, local, lab } = opts.apiserver ? remote() : await startLocal();
@@ -68,11 +77,10 @@ Commands run with ${client.how}.
 
   const ok = narrator.failures === 0;
   narrator.plain(`\n${ok ? 'Every step did what it said.' : `${narrator.failures} check(s) failed.`}\n`);
-  if (opts.once) {
-    await stop();
-    process.exit(ok ? 0 : 1);
-  }
-  narrator.plain(`
+  if (opts.once) await finish(ok ? 0 : 1);
+  // A signal during the walkthrough is already stopping the stack: nothing stays up.
+  else if (!signalled) {
+    narrator.plain(`
 The stack stays up. Try it yourself:
 
   export KUBECONFIG=${kubeconfig}
@@ -89,11 +97,11 @@ or with curl:
 The apiserver's steps 2 and 3 and proxy-sim's rules (step 4) are printed below as they happen.
 Press Ctrl-C to stop.
 `);
-  echo = true;
+    echo = true;
+  }
 } catch (err) {
-  console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
-  await stop();
-  process.exit(1);
+  if (!signalled) console.error(`demo failed: ${err instanceof Error ? err.message : String(err)}`);
+  await finish(1);
 }
 
 function remote(): { server: string; etcdEndpoints: string[]; rules: RulesView; local: false; lab: DemoLab } {
