@@ -14,7 +14,7 @@ const program = new Command('apiserver')
   .option('--port <port>', 'port on which to serve plain HTTP (0 picks a free port)', FLAG_DEFAULTS.port)
   .option('--advertise-address <ip>', 'IP address of this apiserver in the kubernetes Service endpoints (default: the bind address, or the host address)')
   .option('--repair-interval <duration>', 'interval of the clusterIP repair loop', FLAG_DEFAULTS.repairInterval)
-  .option('--event-ttl <duration>', 'amount of time to retain events', FLAG_DEFAULTS.eventTtl)
+  .option('--event-ttl <duration>', 'Amount of time to retain events.', FLAG_DEFAULTS.eventTtl)
   .option('--etcd-compaction-interval <duration>', 'The interval of compaction requests. If 0, the compaction request from apiserver is disabled.', FLAG_DEFAULTS.etcdCompactionInterval)
   .addOption(new Option('--ip-leak-grace-period <duration>', 'age before an orphaned IPAddress is cleaned up').default(FLAG_DEFAULTS.ipLeakGracePeriod).hideHelp())
   .showHelpAfterError();

@@ -24,8 +24,6 @@ import { WatchBudget, type WatchLimits } from './http/watch.js';
 import { createHttpServer, resourceKey, type PathHandler, type RestHandler } from './http/server.js';
 import { endpoints } from './kinds/endpoints.js';
 import { endpointSlices } from './kinds/endpointslices.js';
-import { events } from './kinds/events.js';
-import { EventRecorder } from './events/recorder.js';
 import type { Kind, KindDeps } from './kinds/kind.js';
 import { namespaces } from './kinds/namespaces.js';
 import { KINDS } from './kinds/registry.js';
@@ -44,6 +42,10 @@ import { metricsHandler } from './metrics/handler.js';
 import { TxnBatcher } from './registry/txn-batcher.js';
 import { Compactor } from './registry/compactor.js';
 import { IPRepairLoop } from './repair/loop.js';
+import { NodePortRepairLoop } from './repair/node-port-loop.js';
+import { DEFAULT_EVENT_TTL_SECONDS, LeaseManager } from './events/leases.js';
+import { EventRecorder } from './events/recorder.js';
+import { eventsV1 } from './kinds/events.js';
 
 export interface ApiServerOptions {
   etcdServers: string[];
@@ -91,8 +93,9 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const ips = new ClusterIPAllocator(o.serviceCIDRs, resourcePrefix(root, 'ipaddresses'));
   const ports = new NodePortAllocator(o.nodePortRange, resourcePrefix(root, 'servicenodeports'));
   const ipConfig = { families: o.serviceCIDRs.map((c) => familyName(c.family)) };
-  const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, eventTTLSeconds: Math.max(1, Math.round((o.eventTTLMs ?? 3_600_000) / 1000)), log };
-  const built = new Map(KINDS.map((kind) => [kind.info.resource, { kind, ...kind.strategies(deps) }]));
+  const eventLeases = new LeaseManager(client, Math.max(1, Math.round((o.eventTTLMs ?? DEFAULT_EVENT_TTL_SECONDS * 1000) / 1000)));
+  const deps: KindDeps = { allocators: { ips, ports }, ipConfig, mirroring, eventLeases, log };
+  const built = new Map(KINDS.map((kind) => [servedKey(kind), { kind, ...kind.strategies(deps) }]));
   // One progress request answers every cache: their watches share the client's stream.
   const requestProgress = () => void requestWatchProgress(client);
   const caches = new Map([...built].map(([resource, { strategy }]) => [resource, new WatchCache<KubeObject>({ decorate: strategy.decorate?.bind(strategy), log, requestProgress })]));
@@ -101,7 +104,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
     new PrefixReflector(client, resourcePrefix(root, 'ipaddresses'), ips, { log, keysOnly: true }),
     new PrefixReflector(client, resourcePrefix(root, 'servicecidrs'), ips.serviceCIDRs, { log }),
     new PrefixReflector(client, resourcePrefix(root, 'servicenodeports'), ports, { log, keysOnly: true }),
-    ...[...built.values()].map(({ kind }) => new PrefixReflector(client, resourcePrefix(root, kind.info.storage), caches.get(kind.info.resource)!, { log })),
+    ...[...built.values()].map(({ kind }) => new PrefixReflector(client, resourcePrefix(root, kind.info.storage), caches.get(servedKey(kind))!, { log })),
   ];
   const listStart = performance.now();
   await Promise.all(reflectors.map((r) => r.start()));
@@ -112,7 +115,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   const gate = new NamespaceLifecycle(client, root, cacheOf(caches, namespaces));
   // One registry per apiserver: tests run several in one process.
   const metrics = new ApiServerMetrics({
-    storageObjects: () => [...built.values()].map(({ kind }) => [groupResource(kind.info.group, kind.info.resource), caches.get(kind.info.resource)!.size]),
+    storageObjects: () => [...built.values()].map(({ kind }) => [groupResource(kind.info.group, kind.info.resource), caches.get(servedKey(kind))!.size]),
     clusterIPs: () => ips.usage(),
   });
   ips.observer = (cidr, scope, ok) => (ok ? metrics.allocations : metrics.allocationErrors).inc({ cidr, scope });
@@ -162,15 +165,18 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
   await bootstrap(bootstrapOptions);
   const kubernetesService = new KubernetesServiceController(bootstrapOptions, o.kubernetesServiceIntervalMs);
   kubernetesService.start();
-  const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(k.info.resource)!);
+  const namespaced = KINDS.filter((k) => k.info.namespaced).map((k) => storeMap.get(servedKey(k))!);
   const deleter = new NamespaceDeleter(cacheOf(caches, namespaces), { finalize: finalizeStore, status: namespaceStatusStore, content: namespaced }, log, o.namespaceDeletionGraceMs);
   deleter.start();
   const cidrController = new ServiceCIDRController(client, root, cidrStores, { intervalMs: o.serviceCIDRSyncMs ?? 1000, identity: `apiserver-${randomUUID()}`, log });
   cidrController.start();
   await cidrController.settled(3000);
-  const recorder = new EventRecorder(storeOf(storeMap, events), 'ipallocator-repair-controller', log);
-  const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log, recorder });
-  repair.start();
+  // Each in-process controller reports as itself through the events.k8s.io store.
+  const recorderFor = (controller: string) => new EventRecorder(storeOf(storeMap, eventsV1), controller, log);
+  const repair = new IPRepairLoop(client, root, () => ips.allRanges, { intervalMs: o.repairIntervalMs, graceMs: o.ipLeakGraceMs, log, recorder: recorderFor('ipallocator-repair-controller') });
+  await repair.start();
+  const portRepair = new NodePortRepairLoop(client, root, o.nodePortRange, { intervalMs: o.repairIntervalMs, log, recorder: recorderFor('portallocator-repair-controller') });
+  await portRepair.start();
   const compactor = new Compactor(client, o.etcdCompactionIntervalMs ?? 0, log);
   compactor.start();
   ready = true;
@@ -185,6 +191,7 @@ export async function startApiServer(o: ApiServerOptions): Promise<RunningApiSer
       await cidrController.stop();
       kubernetesService.stop();
       compactor.stop();
+      portRepair.stop();
       deleter.stop();
       for (const r of reflectors) r.stop();
       for (const cache of caches.values()) cache.closeAll('apiserver shutting down');
@@ -206,13 +213,16 @@ async function waitFor(done: () => boolean, what: string, timeoutMs = 30_000): P
   }
 }
 
+/** Kinds by group and resource: core and events.k8s.io both serve `events`. */
+const servedKey = (kind: Kind<KubeObject>) => `${kind.info.group}/${kind.info.resource}`;
+
 /** The store of one kind, typed as its objects. */
 function storeOf<T extends KubeObject>(stores: ReadonlyMap<string, Store<KubeObject>>, kind: Kind<T>): Store<T> {
-  return stores.get(kind.info.resource) as unknown as Store<T>;
+  return stores.get(servedKey(kind)) as unknown as Store<T>;
 }
 
 function cacheOf<T extends KubeObject>(caches: ReadonlyMap<string, WatchCache<KubeObject>>, kind: Kind<T>): WatchCache<T> {
-  return caches.get(kind.info.resource) as unknown as WatchCache<T>;
+  return caches.get(servedKey(kind)) as unknown as WatchCache<T>;
 }
 
 /**

@@ -29,6 +29,11 @@ describe('discovery', () => {
       apiVersion: 'v1',
       groups: [
         {
+          name: 'events.k8s.io',
+          versions: [{ groupVersion: 'events.k8s.io/v1', version: 'v1' }],
+          preferredVersion: { groupVersion: 'events.k8s.io/v1', version: 'v1' },
+        },
+        {
           name: 'authorization.k8s.io',
           versions: [{ groupVersion: 'authorization.k8s.io/v1', version: 'v1' }],
           preferredVersion: { groupVersion: 'authorization.k8s.io/v1', version: 'v1' },
@@ -111,13 +116,13 @@ describe('discovery', () => {
   it('aggregated /apis (v2beta1) carries authorization.k8s.io, networking.k8s.io and discovery.k8s.io, in upstream\'s group order', () => {
     const doc = aggregatedDiscovery('groups', 'v2beta1') as { apiVersion: string; items: { metadata: { name?: string }; versions: { resources: { resource: string; verbs: string[] }[] }[] }[] };
     expect(doc.apiVersion).to.equal('apidiscovery.k8s.io/v2beta1');
-    expect(doc.items.map((i) => i.metadata.name)).to.deep.equal(['authorization.k8s.io', 'networking.k8s.io', 'discovery.k8s.io']);
-    expect(doc.items[0]!.versions[0]!.resources.map((r) => [r.resource, r.verbs])).to.deep.equal([
+    expect(doc.items.map((i) => i.metadata.name)).to.deep.equal(['events.k8s.io', 'authorization.k8s.io', 'networking.k8s.io', 'discovery.k8s.io']);
+    expect(doc.items[1]!.versions[0]!.resources.map((r) => [r.resource, r.verbs])).to.deep.equal([
       ['selfsubjectaccessreviews', ['create']],
       ['selfsubjectrulesreviews', ['create']],
     ]);
-    expect(doc.items[1]!.versions[0]!.resources.map((r) => r.resource)).to.deep.equal(['ipaddresses', 'servicecidrs']);
-    expect(doc.items[2]!.versions[0]!.resources.map((r) => r.resource)).to.deep.equal(['endpointslices']);
+    expect(doc.items[2]!.versions[0]!.resources.map((r) => r.resource)).to.deep.equal(['ipaddresses', 'servicecidrs']);
+    expect(doc.items[3]!.versions[0]!.resources.map((r) => r.resource)).to.deep.equal(['endpointslices']);
   });
 
   describe('content negotiation', () => {

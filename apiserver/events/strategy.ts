@@ -1,9 +1,8 @@
-import type { CoreEvent } from '../../shared/api/core.js';
-import { invalid, type FieldError } from '../errors/field.js';
-import { goQuote } from '../errors/go-format.js';
+import type { CoreEvent, EventV1 } from '../../shared/api/events.js';
 import type { ResourceInfo, Strategy } from '../registry/strategy.js';
-import { nameIsDNSSubdomain } from '../validation/names.js';
-import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/object-meta.js';
+import { convertInPlaceFromCore, eventToCore } from './convert.js';
+import type { LeaseManager } from './leases.js';
+import { validateEventCreate, validateEventUpdate } from './validation.js';
 
 export const EVENT_INFO: ResourceInfo = {
   group: '',
@@ -15,31 +14,59 @@ export const EVENT_INFO: ResourceInfo = {
   namespaced: true,
 };
 
-/** The part of ValidateEventCreate that applies to the events written here (legacy, no eventTime). */
-function validateEvent(ev: CoreEvent): FieldError[] {
-  const errs = validateObjectMeta(ev.metadata, { namespaced: true, nameValidator: nameIsDNSSubdomain });
-  const ns = ev.involvedObject?.namespace ?? '';
-  if (ns && ns !== (ev.metadata.namespace ?? '')) errs.push(invalid('involvedObject.namespace', goQuote(ns), 'does not match event.namespace'));
-  if (ev.type && ev.type !== 'Normal' && ev.type !== 'Warning') errs.push(invalid('type', '""', `has invalid value: ${ev.type}`));
-  return errs;
-}
+export const EVENT_V1_INFO: ResourceInfo = { ...EVENT_INFO, group: 'events.k8s.io', kind: 'Event', listKind: 'EventList' };
 
-/** core/v1 Event as registry/core/event: no status, expiring after --event-ttl through a lease. */
+/**
+ * registry/core/event's strategy for core/v1 requests: no defaults, nothing reset, created on
+ * update, and the lenient legacy validation. Every write carries the --event-ttl lease.
+ */
 export class EventStrategy implements Strategy<CoreEvent> {
   readonly info = EVENT_INFO;
   readonly allowCreateOnUpdate = true;
 
-  constructor(readonly ttlSeconds: number) {}
+  constructor(private readonly leases: LeaseManager) {}
 
   prepareForCreate(): void {}
-
-  validate(ev: CoreEvent) {
-    return validateEvent(ev);
-  }
-
   prepareForUpdate(): void {}
-
-  validateUpdate(ev: CoreEvent, old: CoreEvent) {
-    return [...validateEvent(ev), ...validateObjectMetaUpdate(ev.metadata, old.metadata)];
+  validate(e: CoreEvent) {
+    return validateEventCreate(e, 'v1');
+  }
+  validateUpdate(e: CoreEvent, old: CoreEvent) {
+    return validateEventUpdate(e, old, 'v1');
+  }
+  lease(): Promise<string> {
+    return this.leases.lease();
   }
 }
+
+/**
+ * The same registry seen through events.k8s.io/v1: objects are converted to the stored core form
+ * for validation and storage, and back on every read, as upstream's conversion does.
+ */
+export class EventV1Strategy implements Strategy<EventV1> {
+  readonly info = EVENT_V1_INFO;
+  readonly allowCreateOnUpdate = true;
+
+  constructor(private readonly leases: LeaseManager) {}
+
+  prepareForCreate(): void {}
+  prepareForUpdate(): void {}
+  validate(e: EventV1) {
+    return validateEventCreate(eventToCore(e), 'events.k8s.io/v1');
+  }
+  validateUpdate(e: EventV1, old: EventV1) {
+    return validateEventUpdate(eventToCore(e), eventToCore(old), 'events.k8s.io/v1');
+  }
+  toStorage(e: EventV1): CoreEvent {
+    return eventToCore(e);
+  }
+  decorate(obj: EventV1): void {
+    convertInPlaceFromCore(obj);
+  }
+  lease(): Promise<string> {
+    return this.leases.lease();
+  }
+}
+
+/** An events.k8s.io/v1 Event in the core form the printer reads. */
+export const asCoreEvent = (e: EventV1): CoreEvent => eventToCore(e);

@@ -2,6 +2,7 @@ import type { KubeObject } from '../../shared/api/meta.js';
 import type { ServiceAllocators } from '../services/allocation.js';
 import type { ServiceIPConfig } from '../services/ip-families.js';
 import type { Mirroring } from '../endpoints/mirroring.js';
+import type { LeaseManager } from '../events/leases.js';
 import type { WriteNarrator } from '../http/resource-handler.js';
 import type { ServedKind } from '../openapi/schemas.js';
 import type { ResourceInfo, Strategy } from '../registry/strategy.js';
@@ -24,8 +25,8 @@ export interface KindDeps {
   allocators: ServiceAllocators;
   ipConfig: ServiceIPConfig;
   mirroring: Mirroring;
-  /** --event-ttl: how long an Event lives. */
-  eventTTLSeconds: number;
+  /** The --event-ttl leases both Event API versions share. */
+  eventLeases: LeaseManager;
   log: (line: string) => void;
 }
 

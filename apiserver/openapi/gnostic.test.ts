@@ -227,7 +227,7 @@ describe('OpenAPI v2 in protobuf (gnostic)', () => {
         expect(query, path).to.include('fieldValidation');
         expect(patch.strings(7), path).to.include('application/strategic-merge-patch+json');
       }
-      expect(kinds.sort()).to.deep.equal(['EndpointSlice', 'Endpoints', 'Event', 'IPAddress', 'Namespace', 'Service', 'ServiceCIDR']);
+      expect(kinds.sort()).to.deep.equal(['EndpointSlice', 'Endpoints', 'Event', 'Event', 'IPAddress', 'Namespace', 'Service', 'ServiceCIDR']);
     });
   });
 });

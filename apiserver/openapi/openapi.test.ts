@@ -74,7 +74,7 @@ describe('OpenAPI v3', () => {
 
     it('the index points at each group version with its content hash', () => {
       const index = JSON.parse(built.index) as { paths: Record<string, { serverRelativeURL: string }> };
-      expect(Object.keys(index.paths)).to.deep.equal(['api/v1', 'apis/networking.k8s.io/v1', 'apis/discovery.k8s.io/v1']);
+      expect(Object.keys(index.paths)).to.deep.equal(['api/v1', 'apis/events.k8s.io/v1', 'apis/networking.k8s.io/v1', 'apis/discovery.k8s.io/v1']);
       for (const [gv, { serverRelativeURL }] of Object.entries(index.paths)) {
         const doc = built.documents.get(gv as 'api/v1')!;
         expect(doc.hash).to.match(/^[0-9A-F]{128}$/);

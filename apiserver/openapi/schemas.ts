@@ -41,6 +41,7 @@ export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 export const CORE = 'io.k8s.api.core.v1';
 export const DISCOVERY = 'io.k8s.api.discovery.v1';
 export const NETWORKING = 'io.k8s.api.networking.v1';
+export const EVENTS = 'io.k8s.api.events.v1';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 const typeMeta = { apiVersion: str, kind: str };
@@ -49,8 +50,8 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   // v3 gives IntOrString no `type`, only oneOf, so kubectl explain names it <IntOrString>; v2 calls it a string.
   [INT_OR_STRING]: { doc: 'IntOrString', leaf: { type: 'string', format: 'int-or-string', oneOf: ['integer', 'string'] } },
   [`${META}.Time`]: { doc: 'Time', leaf: { type: 'string', format: 'date-time' } },
-  [`${META}.FieldsV1`]: { doc: 'FieldsV1', leaf: { type: 'object' } },
   [`${META}.MicroTime`]: { doc: 'MicroTime', leaf: { type: 'string', format: 'date-time' } },
+  [`${META}.FieldsV1`]: { doc: 'FieldsV1', leaf: { type: 'object' } },
   [`${META}.Patch`]: { doc: 'Patch', leaf: { type: 'object' } },
   [`${META}.ObjectMeta`]: {
     doc: 'ObjectMeta',
@@ -231,13 +232,13 @@ export const COMPONENTS: Record<string, ComponentDef> = {
   [`${CORE}.Event`]: {
     doc: 'Event',
     props: {
-      ...typeMeta,
       action: str,
+      ...typeMeta,
       count: i32,
-      eventTime: ref(`${META}.MicroTime`),
-      firstTimestamp: ref(`${META}.Time`),
+      eventTime: struct(`${META}.MicroTime`),
+      firstTimestamp: struct(`${META}.Time`),
       involvedObject: struct(`${CORE}.ObjectReference`),
-      lastTimestamp: ref(`${META}.Time`),
+      lastTimestamp: struct(`${META}.Time`),
       message: str,
       metadata: struct(`${META}.ObjectMeta`),
       reason: str,
@@ -252,7 +253,35 @@ export const COMPONENTS: Record<string, ComponentDef> = {
     gvk: { group: '', kind: 'Event', version: 'v1' },
   },
   [`${CORE}.EventSource`]: { doc: 'EventSource', props: { component: str, host: str } },
-  [`${CORE}.EventSeries`]: { doc: 'EventSeries', props: { count: i32, lastObservedTime: ref(`${META}.MicroTime`) } },
+  [`${CORE}.EventSeries`]: { doc: 'core.EventSeries', props: { count: i32, lastObservedTime: struct(`${META}.MicroTime`) } },
+  [`${EVENTS}.Event`]: {
+    doc: 'events.Event',
+    props: {
+      action: str,
+      ...typeMeta,
+      deprecatedCount: i32,
+      deprecatedFirstTimestamp: struct(`${META}.Time`),
+      deprecatedLastTimestamp: struct(`${META}.Time`),
+      deprecatedSource: struct(`${CORE}.EventSource`),
+      eventTime: struct(`${META}.MicroTime`),
+      metadata: struct(`${META}.ObjectMeta`),
+      note: str,
+      reason: str,
+      regarding: struct(`${CORE}.ObjectReference`),
+      related: ref(`${CORE}.ObjectReference`),
+      reportingController: str,
+      reportingInstance: str,
+      series: ref(`${EVENTS}.EventSeries`),
+      type: str,
+    },
+    required: ['eventTime'],
+    gvk: { group: 'events.k8s.io', kind: 'Event', version: 'v1' },
+  },
+  [`${EVENTS}.EventSeries`]: {
+    doc: 'events.EventSeries',
+    props: { count: i32, lastObservedTime: struct(`${META}.MicroTime`) },
+    required: ['count', 'lastObservedTime'],
+  },
 };
 
 /** The top-level kinds, by `kind`, with their component names. */
@@ -264,6 +293,7 @@ export const KIND_COMPONENTS = {
   IPAddress: `${NETWORKING}.IPAddress`,
   ServiceCIDR: `${NETWORKING}.ServiceCIDR`,
   Event: `${CORE}.Event`,
+  'events.Event': `${EVENTS}.Event`,
 } as const;
 
 export type ServedKind = keyof typeof KIND_COMPONENTS;

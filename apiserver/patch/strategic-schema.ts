@@ -66,4 +66,5 @@ export const PATCH_SCHEMAS: ReadonlyMap<string, PatchSchema> = new Map([
   ['IPAddress', IPADDRESS_PATCH_SCHEMA],
   ['ServiceCIDR', SERVICECIDR_PATCH_SCHEMA],
   ['Event', EVENT_PATCH_SCHEMA],
+  ['events.Event', EVENT_PATCH_SCHEMA],
 ]);

@@ -10,7 +10,6 @@ import { ContinueError, decodeContinue, encodeContinue } from './continue-token.
 import { parseResourceVersion, type ListParams } from './list-options.js';
 import { storageError } from './etcd-errors.js';
 import { NO_SIDE_EFFECTS, type Guard, type ResourceInfo, type SideEffects, type Strategy } from './strategy.js';
-import { LeaseManager } from './leases.js';
 import { omitEmpty } from './omit-empty.js';
 import { WriteTxn } from './txn.js';
 import { readKey } from './read-key.js';
@@ -93,16 +92,6 @@ export class Store<T extends KubeObject> {
   }
 
   private readonly time: EtcdTimer;
-
-  private leases?: LeaseManager;
-
-  /** The lease a write of this kind carries, if its objects expire. */
-  private async lease(): Promise<string | undefined> {
-    const ttl = this.strategy.ttlSeconds;
-    if (!ttl) return undefined;
-    this.leases ??= new LeaseManager(this.client);
-    return this.leases.get(ttl);
-  }
 
   get info() {
     return this.strategy.info;
@@ -289,7 +278,7 @@ export class Store<T extends KubeObject> {
         const txn = new WriteTxn().requireRevision(key, 0);
         if (nsGuard) txn.requireRevision(nsGuard.key, nsGuard.modRevision);
         this.addEffects(txn, effects);
-        txn.put(key, encodeObject(obj), await this.lease());
+        txn.put(key, this.encode(obj), await this.strategy.lease?.());
         const outcome = await this.time('create', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);
@@ -350,7 +339,7 @@ export class Store<T extends KubeObject> {
         if (errors.length) throw invalidObject(this.info.group, this.info.kind, name, errors);
         this.strategy.canonicalize?.(obj);
         omitEmpty(this.info, obj);
-        const value = encodeObject(obj);
+        const value = this.encode(obj);
         if (options.dryRun || value.equals(current.raw)) {
           effects.settle(false);
           obj.metadata.resourceVersion = String(current.modRevision);
@@ -358,7 +347,7 @@ export class Store<T extends KubeObject> {
         }
         const txn = new WriteTxn().requireRevision(key, current.modRevision);
         this.addEffects(txn, effects);
-        txn.put(key, value, await this.lease());
+        txn.put(key, value, await this.strategy.lease?.());
         const outcome = await this.time('update', () => txn.commit(this.txns));
         if (outcome.succeeded) {
           effects.settle(true);
@@ -402,9 +391,10 @@ export class Store<T extends KubeObject> {
         marked.metadata.deletionGracePeriodSeconds = 0;
       }
       this.strategy.markDeleted?.(marked);
-      const value = encodeObject(marked);
+      const value = this.encode(marked);
       if (options.dryRun || value.equals(current.raw)) return this.decorated(current.obj);
-      const outcome = await this.time('update', () => new WriteTxn().requireRevision(key, current.modRevision).put(key, value).commit(this.txns));
+      const lease = await this.strategy.lease?.();
+      const outcome = await this.time('update', () => new WriteTxn().requireRevision(key, current.modRevision).put(key, value, lease).commit(this.txns));
       if (outcome.succeeded) {
         marked.metadata.resourceVersion = String(outcome.revision);
         return this.decorated(marked);
@@ -501,6 +491,10 @@ export class Store<T extends KubeObject> {
     } catch {
       return undefined;
     }
+  }
+
+  private encode(obj: T): Buffer {
+    return encodeObject(this.strategy.toStorage?.(obj) ?? obj);
   }
 
   private decorated(obj: T): T {

@@ -62,8 +62,6 @@ export interface WriteContext {
 export interface Strategy<T extends KubeObject> {
   readonly info: ResourceInfo;
   readonly allowCreateOnUpdate: boolean;
-  /** Objects of the kind expire after this long (an etcd lease), as Events with --event-ttl. */
-  readonly ttlSeconds?: number;
 
   /** Resets what a client may not set on create (e.g. status). */
   prepareForCreate(obj: T): void;
@@ -89,6 +87,11 @@ export interface Strategy<T extends KubeObject> {
   /** Adjusts an object that is marked for deletion but must linger (e.g. phase Terminating). */
   markDeleted?(obj: T): void;
 
-  /** Fills fields that are derived on read (defaultOnRead). */
+  /** Fills fields that are derived on read (defaultOnRead), or converts the stored form to this API version. */
   decorate?(obj: T): void;
+
+  /** The form written to etcd, when this API version is stored as another (events.k8s.io/v1 Events as core/v1). */
+  toStorage?(obj: T): KubeObject;
+  /** The etcd lease each write of an object carries, for kinds stored with a TTL (Events). */
+  lease?(): Promise<string>;
 }

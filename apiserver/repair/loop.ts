@@ -5,17 +5,18 @@ import { listPrefix, type KeyValue } from '../../shared/etcd/range.js';
 import { decodeObject, encodeObject } from '../../shared/storage/codec.js';
 import { objectKey, resourcePrefix } from '../../shared/storage/keys.js';
 import type { ServiceCIDR } from '../allocator/service-cidr.js';
-import type { EventRecorder } from '../events/recorder.js';
 import { WriteTxn } from '../registry/txn.js';
 import { newIPAddress } from '../services/allocation-records.js';
-import { planRepair, type RepairAction, type StoredIPAddress } from './plan.js';
+import type { EventRecorder } from '../events/recorder.js';
+import { RepairQueue } from './queue.js';
+import { planRepair, type RepairAction, type RepairEvent, type StoredIPAddress } from './plan.js';
 
 export interface RepairOptions {
   intervalMs: number;
   /** How old an orphaned IPAddress must be before it is deleted (upstream: 60s). */
   graceMs: number;
   log: (line: string) => void;
-  /** Records each finding as a Warning Event, as upstream's ipallocator-repair-controller does. */
+  /** Where the repair events go (reportingController ipallocator-repair-controller). */
   recorder?: EventRecorder;
 }
 
@@ -25,8 +26,7 @@ export interface RepairOptions {
  * revisions it was planned from, so it never undoes a write that happened meanwhile.
  */
 export class IPRepairLoop {
-  private timer: NodeJS.Timeout | undefined;
-  private stopped = false;
+  private queue: RepairQueue | undefined;
 
   constructor(
     private readonly client: Etcd3,
@@ -36,20 +36,14 @@ export class IPRepairLoop {
     private readonly options: RepairOptions,
   ) {}
 
-  start(): void {
-    const tick = () => {
-      this.runOnce()
-        .catch((err) => this.options.log(`repair: pass failed: ${err instanceof Error ? err.message : String(err)}`))
-        .finally(() => {
-          if (!this.stopped) this.timer = setTimeout(tick, this.options.intervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 0);
+  /** Passes on the timer and on every change of a Service or an IPAddress. */
+  async start(): Promise<void> {
+    this.queue = new RepairQueue(this.client, [resourcePrefix(this.root, 'services'), resourcePrefix(this.root, 'ipaddresses')], () => this.runOnce(), { intervalMs: this.options.intervalMs, log: this.options.log, name: 'repair' });
+    await this.queue.start();
   }
 
   stop(): void {
-    this.stopped = true;
-    clearTimeout(this.timer);
+    this.queue?.stop();
   }
 
   /** One pass: read Services and IPAddresses at one revision, plan, apply. */
@@ -60,11 +54,17 @@ export class IPRepairLoop {
     const ipAddresses = new Map<string, StoredIPAddress>();
     for (const { key, obj, modRevision } of ips) ipAddresses.set(key.slice(ipPrefix.length), { obj, modRevision });
     const { events, actions } = planRepair(services, ipAddresses, this.cidrs(), Date.now(), this.options.graceMs);
-    for (const ev of events) {
-      this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
-      await this.options.recorder?.record(ev.involved, 'Warning', ev.reason, ev.message);
-    }
+    for (const ev of events) this.options.log(`repair: Warning ${ev.reason} ${ev.object}: ${ev.message}`);
+    await this.record(events);
     for (const action of actions) await this.apply(action);
+  }
+
+  /** Each planned event as upstream's Eventf records it, on the Service or the IPAddress it names. */
+  private async record(events: readonly RepairEvent[]): Promise<void> {
+    for (const ev of events) {
+      const action = ev.involved.kind === 'IPAddress' ? 'IPAddressAllocation' : 'ClusterIPAllocation';
+      await this.options.recorder?.record({ regarding: ev.involved, type: 'Warning', reason: ev.reason, action, note: ev.message });
+    }
   }
 
   private async snapshot(svcPrefix: string, ipPrefix: string): Promise<[Service[], { key: string; obj: IPAddress; modRevision: number }[]]> {

@@ -46,32 +46,6 @@ export const serviceFields: SelectableFields = {
   },
 };
 
-/** Event's field labels (registry/core/event's GetAttrs), which kubectl describe selects on. */
-export const eventFields: SelectableFields = {
-  supported: [
-    'metadata.name',
-    'metadata.namespace',
-    'involvedObject.kind',
-    'involvedObject.namespace',
-    'involvedObject.name',
-    'involvedObject.uid',
-    'involvedObject.apiVersion',
-    'involvedObject.resourceVersion',
-    'involvedObject.fieldPath',
-    'reason',
-    'reportingComponent',
-    'source',
-    'type',
-  ],
-  values(obj) {
-    const e = (obj ?? {}) as { involvedObject?: Record<string, string | undefined>; reason?: string; reportingComponent?: string; source?: { component?: string }; type?: string };
-    const io = e.involvedObject ?? {};
-    const fields = metadataValues(obj, true);
-    for (const f of ['kind', 'namespace', 'name', 'uid', 'apiVersion', 'resourceVersion', 'fieldPath']) fields[`involvedObject.${f}`] = io[f] ?? '';
-    return { ...fields, reason: e.reason ?? '', reportingComponent: e.reportingComponent ?? '', source: e.source?.component ?? '', type: e.type ?? '' };
-  },
-};
-
 export const namespaceFields: SelectableFields = {
   supported: ['status.phase', 'metadata.name'],
   values: (obj) => ({ ...metadataValues(obj, false), 'status.phase': ((obj ?? {}) as Fielded).status?.phase ?? '' }),

@@ -1,4 +1,4 @@
-import type { CoreEvent, Endpoints, Namespace, Service } from '../../shared/api/core.js';
+import type { Endpoints, Namespace, Service } from '../../shared/api/core.js';
 import type { EndpointSlice } from '../../shared/api/discovery.js';
 import type { IPAddress, ServiceCIDRObject } from '../../shared/api/networking.js';
 import { ageSince } from './duration.js';
@@ -172,32 +172,6 @@ export const serviceCIDRPrinter: Printer<ServiceCIDRObject> = {
   columns: [NAME, ['CIDRs', 'string', '', 0, ['ServiceCIDRSpec', 'cidrs']], AGE],
   cells(sc, now) {
     return [sc.metadata?.name ?? '', (sc.spec?.cidrs ?? []).join(','), ageSince(sc.metadata?.creationTimestamp, now)];
-  },
-};
-
-export const eventPrinter: Printer<CoreEvent> = {
-  columns: [
-    ['Last Seen', 'string', '', 0, ['Event', 'lastTimestamp']],
-    ['Type', 'string', '', 0, ['Event', 'type']],
-    ['Reason', 'string', '', 0, ['Event', 'reason']],
-    ['Object', 'string', '', 0, ['Event', 'involvedObject']],
-    ['Subobject', 'string', '', 1, ['ObjectReference', 'fieldPath']],
-    ['Source', 'string', '', 1, ['Event', 'source']],
-    ['Message', 'string', '', 0, ['Event', 'message']],
-    ['First Seen', 'string', '', 1, ['Event', 'firstTimestamp']],
-    ['Count', 'string', '', 1, ['Event', 'count']],
-    ['Name', 'string', 'name', 1, ['ObjectMeta', 'name']],
-  ],
-  cells(ev, now) {
-    const first = ageSince(ev.firstTimestamp ?? ev.eventTime, now);
-    const last = ev.lastTimestamp ? ageSince(ev.lastTimestamp, now) : first;
-    const io = ev.involvedObject ?? {};
-    const kind = (io.kind ?? '').toLowerCase();
-    const target = io.name ? `${kind}/${io.name}` : kind;
-    const component = ev.source?.component || ev.reportingComponent || '';
-    const instance = ev.source?.host || ev.reportingInstance || '';
-    const source = instance ? `${component}, ${instance}` : component;
-    return [last, ev.type ?? '', ev.reason ?? '', target, io.fieldPath ?? '', source, (ev.message ?? '').trim(), first, String(ev.count || 1), ev.metadata?.name ?? ''];
   },
 };
 

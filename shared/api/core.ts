@@ -101,19 +101,3 @@ export interface Namespace extends KubeObject {
 }
 
 export type { ObjectMeta };
-
-/** core/v1 Event, as far as this project writes and reads it. */
-export interface CoreEvent extends KubeObject {
-  involvedObject?: ObjectReference;
-  reason?: string;
-  message?: string;
-  source?: { component?: string; host?: string };
-  firstTimestamp?: string | null;
-  lastTimestamp?: string | null;
-  count?: number;
-  type?: string;
-  eventTime?: string | null;
-  reportingComponent?: string;
-  reportingInstance?: string;
-  action?: string;
-}

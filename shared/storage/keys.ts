@@ -8,9 +8,10 @@ export const RESOURCE_PATHS = {
   endpoints: 'services/endpoints',
   endpointslices: 'endpointslices',
   namespaces: 'namespaces',
+  // Both core/v1 and events.k8s.io/v1 Events, as upstream keeps them.
+  events: 'events',
   ipaddresses: 'ipaddresses',
   servicecidrs: 'servicecidrs',
-  events: 'events',
   // Upstream keeps NodePorts in one bitmap at ranges/servicenodeports. One key per port lets a
   // Service and its ports be written in one transaction without serialising on that bitmap.
   servicenodeports: 'servicenodeports',
