@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import type { Etcd3 } from 'etcd3';
+import { GRPCDeadlineExceededError, type Etcd3 } from 'etcd3';
 import type { Endpoints, Namespace, Service } from '../shared/api/core.js';
 import type { EndpointSlice } from '../shared/api/discovery.js';
 import type { KubeObject } from '../shared/api/meta.js';
@@ -229,6 +229,8 @@ function cacheOf<T extends KubeObject>(caches: ReadonlyMap<string, WatchCache<Ku
  * The etcd readiness check, as kube-apiserver's: a linearizable read of `<prefix>/health`, which
  * any member with quorum answers; remembered for a second.
  */
+const READY_CHECK_TIMEOUT_MS = 2000;
+
 function etcdCheck(client: Etcd3, root: string): Check {
   let last = 0;
   let result: string | undefined;
@@ -237,7 +239,11 @@ function etcdCheck(client: Etcd3, root: string): Check {
     async run() {
       if (Date.now() - last < 1000) return result;
       try {
-        await client.get(`${root}/health`).exec();
+        // kube-apiserver's --etcd-readycheck-timeout (default 2 s). A read that ran into it has
+        // made the client skip that member, so asking once more asks one that answers: readiness
+        // means some member serves reads, as etcd itself is available while a quorum is.
+        const read = () => client.get(`${root}/health`).options({ deadline: Date.now() + READY_CHECK_TIMEOUT_MS }).exec();
+        await read().catch((err: unknown) => (err instanceof GRPCDeadlineExceededError ? read() : Promise.reject(err)));
         result = undefined;
       } catch (err) {
         result = `error getting data from etcd: ${err instanceof Error ? err.message : String(err)}`;

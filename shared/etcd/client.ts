@@ -1,5 +1,5 @@
 import { Etcd3 } from 'etcd3';
-import { handleWhen, retry } from 'cockatiel';
+import { handleWhen, noop, retry } from 'cockatiel';
 import { MemberPolicy, neverSent } from './member-policy.js';
 
 export interface EtcdClientOptions {
@@ -21,7 +21,8 @@ const MAX_CALL_RECV_MSG_SIZE = 2 ** 31 - 1;
  * - a call that could not reach its member (never sent) goes to the next member at once, up to
  *   once per member; nothing else is retried, because a retried transaction whose first
  *   attempt committed would see its own write as a conflict;
- * - a member that could not be reached is skipped until it answers again (MemberPolicy);
+ * - a member that could not be reached, or that let a call run into its deadline while others
+ *   answer, is skipped until it answers again (MemberPolicy);
  * - a deadline on every unary call, so a dead etcd turns into a timeout instead of a hang;
  * - the receive limit and keepalive of kube-apiserver's etcd client (30 s ping, 10 s timeout).
  */
@@ -29,7 +30,8 @@ export function connectEtcd(endpoints: string[], options: EtcdClientOptions = {}
   const timeout = options.requestTimeoutMs ?? 5000;
   const hosts = endpoints.map((e) => e.replace(/^https?:\/\//, ''));
   const members: MemberPolicy[] = [];
-  return new Etcd3({
+  const probes: Etcd3[] = [];
+  const client = new Etcd3({
     hosts,
     dialTimeout: timeout,
     grpcOptions: {
@@ -46,10 +48,31 @@ export function connectEtcd(endpoints: string[], options: EtcdClientOptions = {}
       // lands on a member not yet tried.
       global: retry(handleWhen(neverSent), { maxAttempts: hosts.length }),
       host: (host) => {
-        const policy = new MemberPolicy(host, members);
+        const probe = probeClient(host);
+        probes.push(probe);
+        const policy = new MemberPolicy(host, members, () => probe.maintenance.status({ deadline: Date.now() + PROBE_TIMEOUT_MS }));
         members.push(policy);
         return policy;
       },
     },
   });
+  const close = client.close.bind(client);
+  client.close = () => {
+    close();
+    for (const probe of probes) probe.close();
+  };
+  return client;
+}
+
+/** A healthy member answers Maintenance.Status in milliseconds, even under load. */
+const PROBE_TIMEOUT_MS = 1000;
+
+/**
+ * A connection of its own to one member for MemberPolicy's health probes: a probe neither waits
+ * behind nor disturbs the client's calls, and a failed probe leaves it with a fresh channel (etcd3
+ * resets a host's channels after a recoverable error). No retry, no circuit breaker: each probe
+ * is one call whose outcome the policy reads.
+ */
+function probeClient(host: string): Etcd3 {
+  return new Etcd3({ hosts: [host], dialTimeout: PROBE_TIMEOUT_MS, faultHandling: { global: noop, host: () => noop } });
 }

@@ -15,7 +15,7 @@ interface Member {
 
 /**
  * A 3-member etcd of a test's own, from the etcd binary on loopback ports, whose members can be
- * stopped, killed and started again on their data. Election settings are etcd's defaults
+ * stopped, killed, paused and started again on their data. Election settings are etcd's defaults
  * (100 ms heartbeat, 1 s election timeout), as a real cluster runs.
  */
 export class EtcdCluster {
@@ -77,6 +77,16 @@ export class EtcdCluster {
   /** SIGKILL: a crash. */
   async kill(i: number): Promise<void> {
     await this.signal(i, 'SIGKILL');
+  }
+
+  /** SIGSTOP: a member that hangs (a stalled disk, a frozen VM) while the kernel keeps its sockets open. */
+  pause(i: number): void {
+    if (this.running(i)) this.members[i]!.child!.kill('SIGSTOP');
+  }
+
+  /** SIGCONT after pause. */
+  resume(i: number): void {
+    if (this.running(i)) this.members[i]!.child!.kill('SIGCONT');
   }
 
   async restart(i: number): Promise<void> {
