@@ -101,7 +101,8 @@ export class MemberPolicy implements IPolicy {
   private probeSuspect(): void {
     if (this.probing || Date.now() < this.probeAt) return;
     this.probing = true;
-    this.probe().then(
+    // then() first: a probe that throws instead of rejecting must not escape either.
+    Promise.resolve().then(this.probe).then(
       () => {
         this.probing = false;
         if (this.suspect) this.markUp();
