@@ -13,7 +13,7 @@ import { nowTimestamp } from './registry/object-meta.js';
 import { WriteTxn } from './registry/txn.js';
 import { randomUUID } from 'node:crypto';
 
-export interface BootstrapOptions {
+interface BootstrapOptions {
   client: Etcd3;
   root: string;
   namespaces: Store<Namespace>;
@@ -25,7 +25,7 @@ export interface BootstrapOptions {
 }
 
 /** How often upstream's kubernetes Service controller reconciles (its EndpointInterval). */
-export const KUBERNETES_SERVICE_INTERVAL_MS = 10_000;
+const KUBERNETES_SERVICE_INTERVAL_MS = 10_000;
 
 /**
  * What kube-apiserver's bootstrap controllers ensure at start: the system namespaces, and the

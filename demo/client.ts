@@ -8,7 +8,7 @@ export interface Outcome {
 }
 
 /** The same request kubectl would make, for machines (or containers) without kubectl. */
-export interface HttpEquivalent {
+interface HttpEquivalent {
   method: 'GET' | 'POST' | 'DELETE';
   path: string;
   body?: unknown;

@@ -1,7 +1,7 @@
 import type { Etcd3 } from 'etcd3';
 import { objectKey } from '../shared/storage/keys.js';
 
-export interface StoredKey {
+interface StoredKey {
   key: string;
   modRevision: number;
 }

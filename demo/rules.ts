@@ -25,7 +25,7 @@ function satisfies(ruleset: string, ref: string, want: Want): boolean {
 }
 
 /** Lines of a restore text that belong to one Service: its rules, its chains, and deleted chains. */
-export function linesFor(text: string, ref: string): string[] {
+function linesFor(text: string, ref: string): string[] {
   const lines = text.split('\n');
   const mine = lines.filter((l) => l.includes(` ${ref}`) || l.includes(`"${ref}`));
   const chains = new Set<string>();

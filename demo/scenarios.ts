@@ -140,7 +140,7 @@ async function step4(ctx: WalkthroughContext, name: string, rulesFrom: number, w
 }
 
 /** One scenario of the walkthrough; the demo narrates them in order and the e2e tests assert them. */
-export interface Scenario {
+interface Scenario {
   title: string;
   run(ctx: WalkthroughContext): Promise<void>;
 }

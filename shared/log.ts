@@ -1,4 +1,4 @@
-export interface LineLogger {
+interface LineLogger {
   (line: string): void;
   /** Writes what is pending now, e.g. before the process exits. */
   flush(): void;

@@ -13,10 +13,10 @@ interface Range {
 }
 
 /** Told of every allocation attempt: `static` for a requested IP, `dynamic` for a picked one. */
-export type AllocationObserver = (cidr: string, scope: 'static' | 'dynamic', ok: boolean) => void;
+type AllocationObserver = (cidr: string, scope: 'static' | 'dynamic', ok: boolean) => void;
 
 /** A networking.k8s.io ServiceCIDR as the allocator knows it from its key. */
-export interface ServiceCIDRSource {
+interface ServiceCIDRSource {
   name: string;
   key: string;
   /** Its key's mod revision when last seen: the create transaction requires it unchanged. */

@@ -11,7 +11,7 @@ import { WireReader } from '../protobuf/wire.js';
 import { parseJSON } from '../patch/json-value.js';
 import { SelfSubjectAccessReviewSpec, SelfSubjectRulesReviewSpec } from './messages.js';
 
-export const AUTHORIZATION_GROUP = 'authorization.k8s.io';
+const AUTHORIZATION_GROUP = 'authorization.k8s.io';
 const API_VERSION = `${AUTHORIZATION_GROUP}/v1`;
 const BASE = `/apis/${API_VERSION}`;
 

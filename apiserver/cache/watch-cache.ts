@@ -3,7 +3,7 @@ import type { KeyValue } from '../../shared/etcd/range.js';
 import type { ReflectorHandler, WatchEvent } from '../../shared/etcd/reflector.js';
 import { decodeObject } from '../../shared/storage/codec.js';
 
-export type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
+type EventType = 'ADDED' | 'MODIFIED' | 'DELETED';
 
 export interface CacheEvent<T> {
   type: EventType;
@@ -50,7 +50,7 @@ function event<T>(type: EventType, key: string, revision: number, object: () => 
   };
 }
 
-export interface CacheWatcher<T> {
+interface CacheWatcher<T> {
   /** Which objects the watcher is about; see seenBy for how changes across it are shown. */
   filter(obj: T): boolean;
   /** Receives each batch of events as the watcher sees them; returning false ends the watch. */
@@ -68,7 +68,7 @@ export class TooOldResourceVersion extends Error {
   }
 }
 
-export interface WatchCacheOptions<T> {
+interface WatchCacheOptions<T> {
   /** Fills derived fields of every object read (the strategy's decorate). */
   decorate?: (obj: T) => void;
   /** How many recent events a watch can resume from. */
@@ -318,7 +318,7 @@ export class WatchCache<T extends KubeObject> implements ReflectorHandler {
  * an object match the filter is ADDED, one that makes it stop matching is DELETED (the previous
  * state, at the revision of the change), and changes outside the filter are not seen at all.
  */
-export function seenBy<T extends KubeObject>(e: CacheEvent<T>, filter: (obj: T) => boolean): CacheEvent<T> | undefined {
+function seenBy<T extends KubeObject>(e: CacheEvent<T>, filter: (obj: T) => boolean): CacheEvent<T> | undefined {
   const object = e.object;
   const prev = e.prev;
   if (e.type !== 'MODIFIED') return object && filter(object) ? e : undefined;

@@ -1,7 +1,7 @@
 import { groupVersionOf, SERVED_RESOURCES, type ServedResource } from './resources.js';
 
 /** The two aggregated discovery versions kubectl asks for (1.27-1.30 only know v2beta1). */
-export type AggregatedVersion = 'v2' | 'v2beta1';
+type AggregatedVersion = 'v2' | 'v2beta1';
 
 /** GET /api (legacy): the core versions, and the address clients should use. */
 export function apiVersions(serverAddress: string): object {

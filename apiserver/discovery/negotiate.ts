@@ -1,5 +1,5 @@
 /** One media range of an Accept header. */
-export interface MediaRange {
+interface MediaRange {
   type: string;
   subtype: string;
   params: Record<string, string>;
@@ -38,7 +38,7 @@ export function acceptsPlainJSON(r: MediaRange): boolean {
   return r.subtype === '*' || (r.subtype === 'json' && !r.params.as);
 }
 
-export type DiscoveryAnswer =
+type DiscoveryAnswer =
   | { form: 'aggregated'; version: 'v2' | 'v2beta1'; contentType: string }
   | { form: 'legacy'; contentType: 'application/json' };
 
@@ -68,7 +68,7 @@ const OPENAPI_V2_FORMS = [
   { subtype: 'com.github.proto-openapi.spec.v2.v1.0+protobuf', form: 'protobuf', contentType: 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf' },
 ] as const;
 
-export type OpenAPIv2Answer = (typeof OPENAPI_V2_FORMS)[number];
+type OpenAPIv2Answer = (typeof OPENAPI_V2_FORMS)[number];
 
 /**
  * Which form of the OpenAPI v2 document to answer with: JSON or gnostic protobuf. As upstream, a

@@ -1,5 +1,5 @@
 /** version.Info as served at /version. kubectl's dispatcher picks its binary by major/minor. */
-export interface VersionInfo {
+interface VersionInfo {
   major: string;
   minor: string;
   emulationMajor?: string;

@@ -10,7 +10,7 @@ import { generateName } from '../registry/object-meta.js';
  * merging and caps.
  */
 
-export const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
+const MIRROR_CONTROLLER = 'endpointslicemirroring-controller.k8s.io';
 export const SKIP_MIRROR_LABEL = 'endpointslice.kubernetes.io/skip-mirror';
 /** resourcelock.LeaderElectionRecordAnnotationKey: leader-election Endpoints are not mirrored. */
 const LEADER_ANNOTATION = 'control-plane.alpha.kubernetes.io/leader';
@@ -35,7 +35,7 @@ export function mirrorTriggerTime(ep: Endpoints, now: Date): string {
   return ep.metadata.annotations?.[LAST_CHANGE_TRIGGER] ?? rfc3339Nano(now);
 }
 
-export const isMirrored = (slice: EndpointSlice): boolean => slice.metadata.labels?.[MANAGED_BY_LABEL] === MIRROR_CONTROLLER;
+const isMirrored = (slice: EndpointSlice): boolean => slice.metadata.labels?.[MANAGED_BY_LABEL] === MIRROR_CONTROLLER;
 
 /** The mirrors of the Endpoints named `name`: what upstream lists by these two labels. */
 export const isMirrorOf = (slice: EndpointSlice, name: string): boolean => isMirrored(slice) && slice.metadata.labels?.[SERVICE_NAME_LABEL] === name;
@@ -52,7 +52,7 @@ export function shouldMirror(ep: Endpoints | undefined, svc: Service | undefined
   return ep.metadata.labels?.[SKIP_MIRROR_LABEL] !== 'true' && !(ep.metadata.annotations && LEADER_ANNOTATION in ep.metadata.annotations);
 }
 
-export interface MirrorPlan {
+interface MirrorPlan {
   /** Slices to create or update, named (new ones by generateName). */
   write: EndpointSlice[];
   /** Existing mirrors that go. */

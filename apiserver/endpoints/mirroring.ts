@@ -14,7 +14,7 @@ import { nowTimestamp } from '../registry/object-meta.js';
 import { hasSelector, isMirrorOf, LAST_CHANGE_TRIGGER, mirrorTriggerTime, planMirrors, shouldMirror } from './mirror.js';
 
 /** The writes that bring an Endpoints' mirrors up to date, for the transaction of whatever changed. */
-export type MirrorEffects = Required<Pick<SideEffects, 'puts' | 'releases' | 'guards'>>;
+type MirrorEffects = Required<Pick<SideEffects, 'puts' | 'releases' | 'guards'>>;
 
 /** A stored object, or undefined when absent or undecodable (an undecodable one mirrors nothing). */
 function stored<T extends KubeObject>(kv: StoredValue | undefined): T | undefined {

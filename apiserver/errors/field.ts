@@ -1,6 +1,6 @@
 import { goQuote } from './go-format.js';
 
-export type FieldErrorType =
+type FieldErrorType =
   | 'FieldValueRequired'
   | 'FieldValueInvalid'
   | 'FieldValueNotSupported'

@@ -24,7 +24,7 @@ function failure(code: number, reason: string | undefined, message: string, deta
 }
 
 /** Identifies the resource in NotFound, AlreadyExists and Conflict errors. */
-export interface ResourceRef {
+interface ResourceRef {
   group: string;
   resource: string;
 }
@@ -80,8 +80,6 @@ export const unsupportedMediaType = () =>
 export const entityTooLarge = () => failure(413, 'RequestEntityTooLarge', 'Request entity too large: limit is 3145728');
 
 export const expired = (message: string) => failure(410, 'Expired', message);
-
-export const gone = (message: string) => failure(410, 'Gone', message);
 
 export const serviceUnavailable = (message: string) => failure(503, 'ServiceUnavailable', message);
 

@@ -1,6 +1,6 @@
 import type { CoreEvent, EventV1 } from '../../shared/api/events.js';
 
-export const CORE_EVENT_VERSION = 'v1';
+const CORE_EVENT_VERSION = 'v1';
 export const EVENTS_V1_VERSION = 'events.k8s.io/v1';
 
 /**
@@ -28,7 +28,7 @@ export function eventToCore(e: EventV1): CoreEvent {
 }
 
 /** core/v1 to events.k8s.io/v1, the inverse of eventToCore. */
-export function eventFromCore(e: CoreEvent): EventV1 {
+function eventFromCore(e: CoreEvent): EventV1 {
   const out: EventV1 = { apiVersion: EVENTS_V1_VERSION, kind: 'Event', metadata: e.metadata };
   set(out, 'eventTime', e.eventTime);
   set(out, 'series', e.series);

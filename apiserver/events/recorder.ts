@@ -11,12 +11,12 @@ const SERIES_WINDOW_MS = 6 * 60_000;
 const SERIES_REFRESH_MS = 30 * 60_000;
 
 /** MicroTime as Go writes it: RFC 3339 with six fraction digits, UTC. */
-export function microTime(ms: number): string {
+function microTime(ms: number): string {
   return new Date(ms).toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
 }
 
 /** What an emitter says: the shape of events.EventRecorder.Eventf's arguments. */
-export interface EventNote {
+interface EventNote {
   regarding: ObjectReference;
   type: 'Normal' | 'Warning';
   reason: string;

@@ -68,5 +68,3 @@ export class EventV1Strategy implements Strategy<EventV1> {
   }
 }
 
-/** An events.k8s.io/v1 Event in the core form the printer reads. */
-export const asCoreEvent = (e: EventV1): CoreEvent => eventToCore(e);

@@ -14,7 +14,7 @@ const REASON_LENGTH_LIMIT = 128;
 const NOTE_LENGTH_LIMIT = 1024;
 
 /** The API version a write came through: core/v1 keeps the lenient legacy rules only. */
-export type EventRequestVersion = 'v1' | 'events.k8s.io/v1';
+type EventRequestVersion = 'v1' | 'events.k8s.io/v1';
 
 /**
  * ValidateEventCreate (pkg/apis/core/validation/events.go), on the stored core form, followed by

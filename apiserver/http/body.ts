@@ -2,7 +2,7 @@ import type { IncomingMessage } from 'node:http';
 import { badRequest, entityTooLarge } from '../errors/status.js';
 
 /** kube-apiserver's limit on a request body. */
-export const MAX_BODY_BYTES = 3 * 1024 * 1024;
+const MAX_BODY_BYTES = 3 * 1024 * 1024;
 
 /** Reads the whole body, refusing more than 3 MiB without buffering it. */
 export function readBody(req: IncomingMessage): Promise<Buffer> {

@@ -26,7 +26,7 @@ export function fieldValidation(query: URLSearchParams): FieldValidation {
 /** A kind's names and the schema its bodies are decoded against. */
 export type ServedSchema = Pick<Kind, 'info' | 'schema'>;
 
-export interface Decoded<T> {
+interface Decoded<T> {
   obj: T;
   /** Unknown or duplicate fields, when field validation is Warn. */
   warnings: string[];

@@ -2,7 +2,7 @@ import { badRequest } from '../errors/status.js';
 import { has, isObject, own, parseJSON, type JsonObject, type JsonValue } from '../patch/json-value.js';
 import { dryRunOf } from './dry-run.js';
 
-export interface DeleteRequestOptions {
+interface DeleteRequestOptions {
   dryRun: boolean;
   preconditions?: { uid?: string; resourceVersion?: string };
 }

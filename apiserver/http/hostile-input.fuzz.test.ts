@@ -13,7 +13,7 @@ import { call, startTestApiServer, type Answer } from '../testing/server.js';
  */
 
 /** Cases per property: seeded and bounded so that the suite stays well under a minute. */
-export const FUZZ_RUNS = { decoder: 100, merge: 80, strategic: 80, json: 100, apply: 60 } as const;
+const FUZZ_RUNS = { decoder: 100, merge: 80, strategic: 80, json: 100, apply: 60 } as const;
 const SEED = 8;
 
 const PROTOTYPE_NAMES = Object.getOwnPropertyNames(Object.prototype).sort();

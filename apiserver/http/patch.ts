@@ -15,7 +15,7 @@ import { nowTimestamp } from '../registry/object-meta.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 import { mediaType, toObject, type FieldValidation, type ServedSchema } from './decode.js';
 
-export type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
+type PatchType = 'json' | 'merge' | 'strategic' | 'apply';
 
 const PATCH_TYPES: Record<string, PatchType> = {
   'application/json-patch+json': 'json',

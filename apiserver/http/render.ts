@@ -7,7 +7,7 @@ import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
 /** Where a list answer stands: its revision and, for a page, how to go on. */
-export interface ListPosition {
+interface ListPosition {
   revision: number;
   continue?: string;
   remainingItemCount?: number;

@@ -23,7 +23,7 @@ import type { Kind } from '../kinds/kind.js';
 import type { ResourceInfo } from '../registry/strategy.js';
 
 /** How one resource is served over REST: its kind, store and cache. */
-export interface ServedOptions<T extends KubeObject> {
+interface ServedOptions<T extends KubeObject> {
   kind: Kind<T>;
   store: Store<T>;
   cache: WatchCache<T>;

@@ -12,7 +12,7 @@ export interface RestHandler {
   handle(req: IncomingMessage, res: ServerResponse, info: RequestInfo, query: URLSearchParams): Promise<void>;
 }
 
-export interface HttpServerOptions {
+interface HttpServerOptions {
   /** Resource handlers by `<group>/<version>/<resource>` (group empty for core). */
   resources: Map<string, RestHandler>;
   /** Exact paths outside the resource tree: health checks, /version, discovery. */

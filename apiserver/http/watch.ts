@@ -15,14 +15,14 @@ export interface WatchLimits {
   bookmarkEveryMs: number;
 }
 
-export const DEFAULT_WATCH_LIMITS: WatchLimits = {
+const DEFAULT_WATCH_LIMITS: WatchLimits = {
   maxWatchers: 4096,
   maxSeconds: 3600,
   maxBufferedBytes: 4 << 20,
   bookmarkEveryMs: 60_000,
 };
 
-export interface WatchRequest<T> {
+interface WatchRequest<T> {
   cache: WatchCache<T & KubeObject>;
   /** Which objects this watch is about (namespace, selectors). */
   filter: (obj: T) => boolean;

@@ -12,7 +12,7 @@ import { validateObjectMeta, validateObjectMetaUpdate } from '../validation/obje
  * The messages are Go's netip.ParseAddr errors and upstream's own; own parsing (not ip-address)
  * because the leading-zero rule and the texts are Go's.
  */
-export const ipAddressName: NameValidator = (name) => {
+const ipAddressName: NameValidator = (name) => {
   if (!parseIP(name, false)) {
     const why = parseIP(name, true) ? 'IPv4 field has octet with leading zero' : 'unable to parse IP';
     return [`ParseAddr(${goQuote(name)}): ${why}`];

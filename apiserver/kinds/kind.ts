@@ -10,7 +10,7 @@ import type { SelectableFields } from '../selectors/field-selector.js';
 import type { Printer } from '../tables/printers.js';
 
 /** What discovery says about a kind beyond its names and scope (as upstream v1.33 lists it). */
-export interface DiscoveryFacts {
+interface DiscoveryFacts {
   singular: string;
   verbs: readonly string[];
   shortNames?: readonly string[];
@@ -31,7 +31,7 @@ export interface KindDeps {
 }
 
 /** A kind's strategies, built once per apiserver. */
-export interface KindStrategies<T extends KubeObject> {
+interface KindStrategies<T extends KubeObject> {
   strategy: Strategy<T>;
   /** The status subresource's strategy, if the kind has one. */
   status?: Strategy<T>;

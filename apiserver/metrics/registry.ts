@@ -6,7 +6,7 @@ import type { ResourceInfo } from '../registry/strategy.js';
  * upstream's latency buckets for apiserver_request_duration_seconds and
  * etcd_request_duration_seconds (k8s.io/apiserver endpoints and storage metrics).
  */
-export const REQUEST_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
+const REQUEST_BUCKETS = [0.005, 0.025, 0.05, 0.1, 0.2, 0.4, 0.6, 0.8, 1.0, 1.25, 1.5, 2, 3, 4, 5, 6, 8, 10, 15, 20, 30, 45, 60];
 
 /** Powers of two up to etcd's --max-txn-ops default (128): how many writes share a round trip. */
 const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
@@ -14,7 +14,7 @@ const BATCH_BUCKETS = [1, 2, 4, 8, 16, 32, 64, 128];
 const REQUEST_LABELS = ['verb', 'dry_run', 'group', 'version', 'resource', 'subresource', 'scope', 'component'] as const;
 
 /** What an /metrics scrape reads at that moment rather than counts as it happens. */
-export interface Sampled {
+interface Sampled {
   /** Stored objects per resource, labelled as upstream's GroupResource string (`services`, `endpointslices.discovery.k8s.io`). */
   storageObjects(): Iterable<[resource: string, count: number]>;
   /** Allocated and available clusterIPs per service CIDR. */

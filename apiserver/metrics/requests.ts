@@ -3,7 +3,7 @@ import type { RequestInfo } from '../http/request-info.js';
 import type { ApiServerMetrics } from './registry.js';
 
 /** The labels upstream's endpoints/metrics put on a request (component is always "apiserver"). */
-export interface RequestLabels {
+interface RequestLabels {
   verb: string;
   dry_run: string;
   group: string;
@@ -45,7 +45,7 @@ export function dryRunOf(query: URLSearchParams): string {
   return [...new Set(values)].sort().join(',');
 }
 
-export function requestLabels(req: IncomingMessage, info: RequestInfo, query: URLSearchParams): RequestLabels {
+function requestLabels(req: IncomingMessage, info: RequestInfo, query: URLSearchParams): RequestLabels {
   const method = req.method ?? 'GET';
   return {
     verb: reportedVerb(method, info, query, req.headers['content-type']),

@@ -11,11 +11,11 @@ import { FINALIZER_KUBERNETES } from './strategy.js';
  * Upstream's namespaceDeletionGracePeriod: the controller waits this long after it sees a
  * namespace terminating, so that every apiserver's admission refuses new content first.
  */
-export const NAMESPACE_DELETION_GRACE_MS = 5_000;
+const NAMESPACE_DELETION_GRACE_MS = 5_000;
 /** Upstream's finalizerEstimateSeconds; content held by finalizers is looked at again after estimate/2+1 s. */
 const FINALIZER_ESTIMATE_SECONDS = 15;
 
-export interface NamespaceDeleterStores {
+interface NamespaceDeleterStores {
   /** The /finalize subresource's store: drops the `kubernetes` finalizer. */
   finalize: Store<Namespace>;
   /** The /status subresource's store: the deletion conditions. */

@@ -1,7 +1,7 @@
 import type { Namespace } from '../../shared/api/core.js';
 
 /** The label every namespace carries with its own name (kubernetes.io/metadata.name). */
-export const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
+const NAMESPACE_NAME_LABEL = 'kubernetes.io/metadata.name';
 
 /**
  * v1 SetDefaults_Namespace and SetDefaults_NamespaceStatus, applied at decode: the name label

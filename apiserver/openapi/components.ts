@@ -11,7 +11,7 @@ export type Schema = Record<string, unknown>;
  * - v2 (Swagger 2.0) puts the description next to `$ref`, and the server prunes every default
  *   from it; IntOrString is a string with format int-or-string.
  */
-export type Dialect = 'v2' | 'v3';
+type Dialect = 'v2' | 'v3';
 
 const REF_PREFIX: Record<Dialect, string> = { v2: '#/definitions/', v3: '#/components/schemas/' };
 

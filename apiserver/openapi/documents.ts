@@ -5,13 +5,13 @@ import { COMPONENTS, META } from './schemas.js';
 import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, renderPaths, type GroupVersionPath, type QueryParam, type ServedOperation } from './served.js';
 
 /** One served document: its JSON text and the hash clients cache it by. */
-export interface OpenAPIDocument {
+interface OpenAPIDocument {
   json: string;
   /** Upper-case hex SHA-512 of `json`, as upstream puts in `?hash=` and the ETag. */
   hash: string;
 }
 
-export interface OpenAPIDocuments {
+interface OpenAPIDocuments {
   /** GET /openapi/v3 */
   index: string;
   /** GET /openapi/v3/<path> */
@@ -39,7 +39,7 @@ export function buildOpenAPIDocuments(docs: FieldDocs): OpenAPIDocuments {
 }
 
 /** The OpenAPI v3 document for one group version: paths with the operations kubectl inspects, and the schemas. */
-export function groupVersionDocument(gv: GroupVersionPath, docs: FieldDocs): Schema {
+function groupVersionDocument(gv: GroupVersionPath, docs: FieldDocs): Schema {
   const { paths, roots } = renderPaths<Schema>([gv], { operation, pathParam });
   return {
     openapi: '3.0.0',

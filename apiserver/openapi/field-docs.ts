@@ -9,13 +9,13 @@ import { dirname, join } from 'node:path';
  */
 
 /** What the package says about one field. */
-export interface FieldDoc {
+interface FieldDoc {
   description?: string;
   /** String literals the field (or, for a list, each item) may take, when the type is an enum. */
   enum?: string[];
 }
 
-export interface TypeDoc {
+interface TypeDoc {
   description?: string;
   fields: ReadonlyMap<string, FieldDoc>;
 }
@@ -70,8 +70,6 @@ const SOURCES: Record<string, [pkg: 'models' | 'apimachinery', path: string]> = 
   // Every kind shares TypeMeta's apiVersion/kind text; DeleteOptions spells it out in full.
   TypeMeta: ['apimachinery', 'apis/meta/v1/DeleteOptions'],
 };
-
-export type DocumentedType = keyof typeof SOURCES;
 
 /** Field docs for every type this server documents. */
 export class FieldDocs {

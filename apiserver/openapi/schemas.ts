@@ -40,8 +40,8 @@ const stringMap: Prop = { t: 'map' };
 export const META = 'io.k8s.apimachinery.pkg.apis.meta.v1';
 export const CORE = 'io.k8s.api.core.v1';
 export const DISCOVERY = 'io.k8s.api.discovery.v1';
-export const NETWORKING = 'io.k8s.api.networking.v1';
-export const EVENTS = 'io.k8s.api.events.v1';
+const NETWORKING = 'io.k8s.api.networking.v1';
+const EVENTS = 'io.k8s.api.events.v1';
 export const INT_OR_STRING = 'io.k8s.apimachinery.pkg.util.intstr.IntOrString';
 
 const typeMeta = { apiVersion: str, kind: str };

@@ -29,7 +29,7 @@ export interface ServedOperation {
   body?: 'object' | 'patch';
 }
 
-export interface ServedPath {
+interface ServedPath {
   path: string;
   kind: ServedKind;
   /** The path's own parameters (the all-namespaces list path has none listed). */
@@ -65,7 +65,7 @@ const WRITE_PARAMS: QueryParam[] = [
 ];
 
 /** The paths of one group version, in document order. */
-export function servedPaths(gv: GroupVersionPath): ServedPath[] {
+function servedPaths(gv: GroupVersionPath): ServedPath[] {
   const paths: ServedPath[] = [];
   for (const { kind, collection, all } of RESOURCES.get(gv) ?? []) {
     const namespaced = collection.includes('{namespace}');
@@ -91,7 +91,7 @@ export function servedPaths(gv: GroupVersionPath): ServedPath[] {
 }
 
 /** How one syntax (v2 or v3) writes an operation and a path parameter. */
-export interface PathSyntax<S> {
+interface PathSyntax<S> {
   operation(op: ServedOperation, component: string): S;
   pathParam(name: string): S;
 }

@@ -10,7 +10,7 @@ import { GROUP_VERSION_PATHS, INFO, PATCH_MEDIA_TYPES, renderPaths, type QueryPa
  * kubectl 1.27 and 1.28 need it, in protobuf, before they validate (`create -f`, `apply -f`)
  * or explain anything; their client-side apply also takes the strategic-merge keys from it.
  */
-export interface SwaggerDocument {
+interface SwaggerDocument {
   json: string;
   /** The same document as gnostic's openapi_v2.Document. */
   proto: Uint8Array;
@@ -26,7 +26,7 @@ export function swaggerDocument(): SwaggerDocument {
   return cached;
 }
 
-export function serveSwagger(doc: Schema): SwaggerDocument {
+function serveSwagger(doc: Schema): SwaggerDocument {
   const json = JSON.stringify(doc);
   return { json, proto: encodeSwagger(doc), etag: createHash('sha512').update(json).digest('hex').toUpperCase() };
 }

@@ -1,4 +1,4 @@
-import { clone, deepEqual, isObject, parseJSON, type JsonValue } from './json-value.js';
+import { deepEqual, isObject, parseJSON, type JsonValue } from './json-value.js';
 import type { FieldSet } from './apply.js';
 
 /**
@@ -80,7 +80,7 @@ export function pathString(member: string): string {
 }
 
 /** What changed between two objects: members modified or added, and members removed. */
-export interface Comparison {
+interface Comparison {
   changed: Members;
   removed: Members;
 }
@@ -133,7 +133,3 @@ function walk(walker: Walker, oldValue: JsonValue | undefined, newValue: JsonVal
   for (const [el, c] of before) if (!after.has(el)) walk(c.walker, c.value, undefined, [...path, el], c.member, out);
 }
 
-/** The members a value sets, all the way down (what a create gives its manager). */
-export function allMembers(walker: Walker, value: JsonValue): Members {
-  return compare(walker, undefined, clone(value)).changed;
-}

@@ -1,7 +1,7 @@
 import { clone, deepEqual, has, isObject, PatchError, type JsonObject, type JsonValue } from './json-value.js';
 
 /** Upstream caps a JSON patch at this many operations (413 beyond it). */
-export const MAX_JSON_PATCH_OPERATIONS = 10000;
+const MAX_JSON_PATCH_OPERATIONS = 10000;
 
 type Container = JsonObject | JsonValue[];
 

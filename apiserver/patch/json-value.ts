@@ -24,7 +24,7 @@ export function own<V>(o: Readonly<Record<string, V>> | undefined, key: string):
 }
 
 /** Go's encoding/json (and sigs.k8s.io/json) refuses to nest deeper than this. */
-export const MAX_NESTING_DEPTH = 10000;
+const MAX_NESTING_DEPTH = 10000;
 
 /** A JSON syntax error, worded as Go's encoding/json words it. */
 export class JSONSyntaxError extends Error {
@@ -325,19 +325,6 @@ export function deepEqual(a: JsonValue | undefined, b: JsonValue | undefined): b
     }
   }
   return true;
-}
-
-/** The deepest nesting of containers in a value (a scalar is 0), without recursion. */
-export function depthOf(v: unknown): number {
-  let max = 0;
-  const work: [unknown, number][] = [[v, 0]];
-  for (let item = work.pop(); item; item = work.pop()) {
-    const [x, d] = item;
-    if (typeof x !== 'object' || x === null) continue;
-    max = Math.max(max, d + 1);
-    for (const y of Object.values(x as object)) work.push([y, d + 1]);
-  }
-  return max;
 }
 
 /**

@@ -9,7 +9,7 @@ export interface PatchSchema {
   fields: Readonly<Record<string, FieldPatchMeta>>;
 }
 
-export interface FieldPatchMeta {
+interface FieldPatchMeta {
   /** The patchStrategy tag split on ",": merge, replace, retainKeys. */
   strategies?: readonly string[];
   /** patchMergeKey, for lists of objects with the merge strategy. */
@@ -48,14 +48,14 @@ export const ENDPOINTS_PATCH_SCHEMA = schema('Endpoints', { metadata: struct(Obj
 
 export const ENDPOINT_SLICE_PATCH_SCHEMA = schema('EndpointSlice', { metadata: struct(ObjectMeta) });
 
-export const IPADDRESS_PATCH_SCHEMA = schema('IPAddress', { metadata: struct(ObjectMeta) });
+const IPADDRESS_PATCH_SCHEMA = schema('IPAddress', { metadata: struct(ObjectMeta) });
 
-export const SERVICECIDR_PATCH_SCHEMA = schema('ServiceCIDR', {
+const SERVICECIDR_PATCH_SCHEMA = schema('ServiceCIDR', {
   metadata: struct(ObjectMeta),
   status: struct(schema('ServiceCIDRStatus', { conditions: mergeList('type', Condition) })),
 });
 
-export const EVENT_PATCH_SCHEMA = schema('Event', { metadata: struct(ObjectMeta) });
+const EVENT_PATCH_SCHEMA = schema('Event', { metadata: struct(ObjectMeta) });
 
 /** Schemas by kind, for the request handler. */
 export const PATCH_SCHEMAS: ReadonlyMap<string, PatchSchema> = new Map([

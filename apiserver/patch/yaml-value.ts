@@ -7,7 +7,7 @@ import { clone, JSONSyntaxError, parseJSON, type JsonValue } from './json-value.
  * take the process down while compiling a regular expression with no stack left. Deeper
  * documents are refused first, in go-yaml's words with this project's limit.
  */
-export const MAX_YAML_DEPTH = 500;
+const MAX_YAML_DEPTH = 500;
 
 /**
  * Parses a YAML document (JSON included) into a safe JSON value. JSON text, which most clients

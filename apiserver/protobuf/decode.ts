@@ -8,10 +8,10 @@ export { ProtobufDecodeError } from './wire.js';
 export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
 
 /** "k8s\0": every Kubernetes protobuf object starts with it. */
-export const PROTOBUF_PREFIX = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
+const PROTOBUF_PREFIX = Uint8Array.of(0x6b, 0x38, 0x73, 0x00);
 
 /** runtime.Unknown, the envelope after the prefix. */
-export interface Envelope {
+interface Envelope {
   apiVersion: string;
   kind: string;
   raw: Uint8Array;
@@ -57,7 +57,7 @@ export function decodeEnvelope(body: Uint8Array): Envelope {
 }
 
 /** Identifies the kind a request path expects, used when the envelope leaves typeMeta empty. */
-export interface ExpectedKind {
+interface ExpectedKind {
   apiVersion: string;
   kind: string;
 }

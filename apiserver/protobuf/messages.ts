@@ -5,7 +5,7 @@
  */
 
 /** How a decoded field appears in the JSON object, following the Go type and json tag. */
-export type Emit =
+type Emit =
   /** `omitempty` on a value type: absent when it is the zero value ("" / 0 / false / empty). */
   | 'omitempty'
   /** A pointer (or a struct, which omitempty never drops): present whenever the wire carried it. */
@@ -15,7 +15,7 @@ export type Emit =
   /** A non-pointer struct: always present, `{}` when not sent. */
   | 'struct';
 
-export type FieldKind = 'string' | 'int32' | 'int64' | 'bool' | 'message' | 'stringMap' | 'time' | 'intOrString';
+type FieldKind = 'string' | 'int32' | 'int64' | 'bool' | 'message' | 'stringMap' | 'time' | 'intOrString';
 
 export interface FieldSpec {
   no: number;
@@ -56,7 +56,7 @@ const msgs = (no: number, json: string, spec: () => MessageSpec, emit: Emit = 'o
 
 // k8s.io.apimachinery.pkg.apis.meta.v1
 
-export const OwnerReference = message('OwnerReference', [
+const OwnerReference = message('OwnerReference', [
   str(5, 'apiVersion', 'always'),
   str(1, 'kind', 'always'),
   str(3, 'name', 'always'),
@@ -66,7 +66,7 @@ export const OwnerReference = message('OwnerReference', [
 ]);
 
 // fieldsV1 is opaque JSON in a bytes field; the server drops managedFields sent by clients anyway.
-export const ManagedFieldsEntry = message('ManagedFieldsEntry', [
+const ManagedFieldsEntry = message('ManagedFieldsEntry', [
   str(1, 'manager'),
   str(2, 'operation'),
   str(3, 'apiVersion'),
@@ -75,7 +75,7 @@ export const ManagedFieldsEntry = message('ManagedFieldsEntry', [
   str(8, 'subresource'),
 ]);
 
-export const ObjectMeta = message('ObjectMeta', [
+const ObjectMeta = message('ObjectMeta', [
   str(1, 'name'),
   str(2, 'generateName'),
   str(3, 'namespace'),
@@ -93,7 +93,7 @@ export const ObjectMeta = message('ObjectMeta', [
   msgs(17, 'managedFields', () => ManagedFieldsEntry),
 ]);
 
-export const Condition = message('Condition', [
+const Condition = message('Condition', [
   str(1, 'type', 'always'),
   str(2, 'status', 'always'),
   i64(3, 'observedGeneration'),
@@ -104,7 +104,7 @@ export const Condition = message('Condition', [
 
 // k8s.io.api.core.v1
 
-export const ObjectReference = message('ObjectReference', [
+const ObjectReference = message('ObjectReference', [
   str(1, 'kind'),
   str(2, 'namespace'),
   str(3, 'name'),
@@ -114,7 +114,7 @@ export const ObjectReference = message('ObjectReference', [
   str(7, 'fieldPath'),
 ]);
 
-export const ServicePort = message('ServicePort', [
+const ServicePort = message('ServicePort', [
   str(1, 'name'),
   str(2, 'protocol'),
   str(6, 'appProtocol', 'pointer'),
@@ -123,10 +123,10 @@ export const ServicePort = message('ServicePort', [
   i32(5, 'nodePort'),
 ]);
 
-export const ClientIPConfig = message('ClientIPConfig', [i32(1, 'timeoutSeconds', 'pointer')]);
-export const SessionAffinityConfig = message('SessionAffinityConfig', [msg(1, 'clientIP', () => ClientIPConfig, 'pointer')]);
+const ClientIPConfig = message('ClientIPConfig', [i32(1, 'timeoutSeconds', 'pointer')]);
+const SessionAffinityConfig = message('SessionAffinityConfig', [msg(1, 'clientIP', () => ClientIPConfig, 'pointer')]);
 
-export const ServiceSpec = message('ServiceSpec', [
+const ServiceSpec = message('ServiceSpec', [
   msgs(1, 'ports', () => ServicePort),
   map(2, 'selector'),
   str(3, 'clusterIP'),
@@ -149,29 +149,29 @@ export const ServiceSpec = message('ServiceSpec', [
   str(23, 'trafficDistribution', 'pointer'),
 ]);
 
-export const PortStatus = message('PortStatus', [i32(1, 'port', 'always'), str(2, 'protocol', 'always'), str(3, 'error', 'pointer')]);
+const PortStatus = message('PortStatus', [i32(1, 'port', 'always'), str(2, 'protocol', 'always'), str(3, 'error', 'pointer')]);
 
-export const LoadBalancerIngress = message('LoadBalancerIngress', [
+const LoadBalancerIngress = message('LoadBalancerIngress', [
   str(1, 'ip'),
   str(2, 'hostname'),
   str(3, 'ipMode', 'pointer'),
   msgs(4, 'ports', () => PortStatus),
 ]);
 
-export const LoadBalancerStatus = message('LoadBalancerStatus', [msgs(1, 'ingress', () => LoadBalancerIngress)]);
+const LoadBalancerStatus = message('LoadBalancerStatus', [msgs(1, 'ingress', () => LoadBalancerIngress)]);
 
-export const ServiceStatus = message('ServiceStatus', [
+const ServiceStatus = message('ServiceStatus', [
   msg(1, 'loadBalancer', () => LoadBalancerStatus, 'struct'),
   msgs(2, 'conditions', () => Condition),
 ]);
 
-export const Service = message('Service', [
+const Service = message('Service', [
   msg(1, 'metadata', () => ObjectMeta, 'struct'),
   msg(2, 'spec', () => ServiceSpec, 'struct'),
   msg(3, 'status', () => ServiceStatus, 'struct'),
 ]);
 
-export const NamespaceCondition = message('NamespaceCondition', [
+const NamespaceCondition = message('NamespaceCondition', [
   str(1, 'type', 'always'),
   str(2, 'status', 'always'),
   time(4, 'lastTransitionTime'),
@@ -179,52 +179,52 @@ export const NamespaceCondition = message('NamespaceCondition', [
   str(6, 'message'),
 ]);
 
-export const NamespaceSpec = message('NamespaceSpec', [strs(1, 'finalizers')]);
-export const NamespaceStatus = message('NamespaceStatus', [str(1, 'phase'), msgs(2, 'conditions', () => NamespaceCondition)]);
+const NamespaceSpec = message('NamespaceSpec', [strs(1, 'finalizers')]);
+const NamespaceStatus = message('NamespaceStatus', [str(1, 'phase'), msgs(2, 'conditions', () => NamespaceCondition)]);
 
-export const Namespace = message('Namespace', [
+const Namespace = message('Namespace', [
   msg(1, 'metadata', () => ObjectMeta, 'struct'),
   msg(2, 'spec', () => NamespaceSpec, 'struct'),
   msg(3, 'status', () => NamespaceStatus, 'struct'),
 ]);
 
-export const EndpointAddress = message('EndpointAddress', [
+const EndpointAddress = message('EndpointAddress', [
   str(1, 'ip', 'always'),
   str(3, 'hostname'),
   str(4, 'nodeName', 'pointer'),
   msg(2, 'targetRef', () => ObjectReference, 'pointer'),
 ]);
 
-export const EndpointPort = message('EndpointPort', [
+const EndpointPort = message('EndpointPort', [
   str(1, 'name'),
   i32(2, 'port', 'always'),
   str(3, 'protocol'),
   str(4, 'appProtocol', 'pointer'),
 ]);
 
-export const EndpointSubset = message('EndpointSubset', [
+const EndpointSubset = message('EndpointSubset', [
   msgs(1, 'addresses', () => EndpointAddress),
   msgs(2, 'notReadyAddresses', () => EndpointAddress),
   msgs(3, 'ports', () => EndpointPort),
 ]);
 
-export const Endpoints = message('Endpoints', [msg(1, 'metadata', () => ObjectMeta, 'struct'), msgs(2, 'subsets', () => EndpointSubset)]);
+const Endpoints = message('Endpoints', [msg(1, 'metadata', () => ObjectMeta, 'struct'), msgs(2, 'subsets', () => EndpointSubset)]);
 
 // k8s.io.api.discovery.v1
 
 const named = (name: string) => message(name, [str(1, 'name', 'always')]);
-export const ForZone = named('ForZone');
-export const ForNode = named('ForNode');
+const ForZone = named('ForZone');
+const ForNode = named('ForNode');
 
-export const EndpointHints = message('EndpointHints', [msgs(1, 'forZones', () => ForZone), msgs(2, 'forNodes', () => ForNode)]);
+const EndpointHints = message('EndpointHints', [msgs(1, 'forZones', () => ForZone), msgs(2, 'forNodes', () => ForNode)]);
 
-export const EndpointConditions = message('EndpointConditions', [
+const EndpointConditions = message('EndpointConditions', [
   bool(1, 'ready', 'pointer'),
   bool(2, 'serving', 'pointer'),
   bool(3, 'terminating', 'pointer'),
 ]);
 
-export const Endpoint = message('Endpoint', [
+const Endpoint = message('Endpoint', [
   strs(1, 'addresses', 'always'),
   msg(2, 'conditions', () => EndpointConditions, 'struct'),
   str(3, 'hostname', 'pointer'),
@@ -235,14 +235,14 @@ export const Endpoint = message('Endpoint', [
   msg(8, 'hints', () => EndpointHints, 'pointer'),
 ]);
 
-export const EndpointSlicePort = message('EndpointPort', [
+const EndpointSlicePort = message('EndpointPort', [
   str(1, 'name', 'pointer'),
   str(2, 'protocol', 'pointer'),
   i32(3, 'port', 'pointer'),
   str(4, 'appProtocol', 'pointer'),
 ]);
 
-export const EndpointSlice = message('EndpointSlice', [
+const EndpointSlice = message('EndpointSlice', [
   msg(1, 'metadata', () => ObjectMeta, 'struct'),
   str(4, 'addressType', 'always'),
   msgs(2, 'endpoints', () => Endpoint, 'always'),
@@ -251,13 +251,13 @@ export const EndpointSlice = message('EndpointSlice', [
 
 // k8s.io.api.networking.v1
 
-export const ParentReference = message('ParentReference', [str(1, 'group'), str(2, 'resource'), str(3, 'namespace'), str(4, 'name')]);
-export const IPAddressSpec = message('IPAddressSpec', [msg(1, 'parentRef', () => ParentReference, 'pointer')]);
-export const IPAddress = message('IPAddress', [msg(1, 'metadata', () => ObjectMeta, 'struct'), msg(2, 'spec', () => IPAddressSpec, 'struct')]);
+const ParentReference = message('ParentReference', [str(1, 'group'), str(2, 'resource'), str(3, 'namespace'), str(4, 'name')]);
+const IPAddressSpec = message('IPAddressSpec', [msg(1, 'parentRef', () => ParentReference, 'pointer')]);
+const IPAddress = message('IPAddress', [msg(1, 'metadata', () => ObjectMeta, 'struct'), msg(2, 'spec', () => IPAddressSpec, 'struct')]);
 
-export const ServiceCIDRSpec = message('ServiceCIDRSpec', [strs(1, 'cidrs')]);
-export const ServiceCIDRStatus = message('ServiceCIDRStatus', [msgs(1, 'conditions', () => Condition)]);
-export const ServiceCIDR = message('ServiceCIDR', [
+const ServiceCIDRSpec = message('ServiceCIDRSpec', [strs(1, 'cidrs')]);
+const ServiceCIDRStatus = message('ServiceCIDRStatus', [msgs(1, 'conditions', () => Condition)]);
+const ServiceCIDR = message('ServiceCIDR', [
   msg(1, 'metadata', () => ObjectMeta, 'struct'),
   msg(2, 'spec', () => ServiceCIDRSpec, 'struct'),
   msg(3, 'status', () => ServiceCIDRStatus, 'struct'),

@@ -4,9 +4,9 @@ export class ProtobufDecodeError extends Error {
 }
 
 export const WIRE_VARINT = 0;
-export const WIRE_FIXED64 = 1;
+const WIRE_FIXED64 = 1;
 export const WIRE_BYTES = 2;
-export const WIRE_FIXED32 = 5;
+const WIRE_FIXED32 = 5;
 
 /** Reads the protobuf wire format from one buffer, bounds-checked at every step. */
 export class WireReader {

@@ -16,7 +16,7 @@ export function nowTimestamp(): string {
 }
 
 // The alphabet of k8s.io/apimachinery/pkg/util/rand: no vowels, no easily confused characters.
-export const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
+const NAME_ALPHABET = 'bcdfghjklmnpqrstvwxz2456789';
 
 /** metadata.generateName: the prefix plus five random characters, within 63 characters. */
 export function generateName(prefix: string): string {

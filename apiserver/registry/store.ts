@@ -36,11 +36,11 @@ export interface NamespaceGate {
   admit(namespace: string, resource: ResourceInfo, name: string, fresh: boolean): Promise<Guard>;
 }
 
-export interface WriteOptions {
+interface WriteOptions {
   dryRun?: boolean;
 }
 
-export interface DeleteOptions extends WriteOptions {
+interface DeleteOptions extends WriteOptions {
   preconditions?: { uid?: string; resourceVersion?: string };
 }
 
@@ -58,12 +58,12 @@ const INCONSISTENT_CONTINUE =
   'with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the ' +
   'time the first chunk was returned and now may show up in the list.';
 
-export interface StoreListOptions<T> extends Partial<ListParams> {
+interface StoreListOptions<T> extends Partial<ListParams> {
   /** The selectors; absent when there are none, so the answer can count what remains. */
   filter?: (obj: T) => boolean;
 }
 
-export interface ListResult<T> {
+interface ListResult<T> {
   items: T[];
   revision: number;
   continue?: string;

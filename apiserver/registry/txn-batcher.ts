@@ -5,7 +5,7 @@ export interface TxnRunner {
   txn(req: ITxnRequest): Promise<ITxnResponse>;
 }
 
-export interface BatchOptions {
+interface BatchOptions {
   /** Batches on the wire at once. */
   maxInFlight: number;
   /** etcd's --max-txn-ops (default 128): it bounds a request's operations, nesting included. */

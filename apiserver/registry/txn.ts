@@ -55,6 +55,6 @@ export class WriteTxn {
   }
 }
 
-export type TxnOutcome =
+type TxnOutcome =
   | { succeeded: true; revision: number }
   | { succeeded: false; revision: number; current: Map<string, { modRevision: number; value: Buffer }> };

@@ -11,7 +11,7 @@ import type { EventRecorder } from '../events/recorder.js';
 import { RepairQueue } from './queue.js';
 import { planRepair, type RepairAction, type RepairEvent, type StoredIPAddress } from './plan.js';
 
-export interface RepairOptions {
+interface RepairOptions {
   intervalMs: number;
   /** How old an orphaned IPAddress must be before it is deleted (upstream: 60s). */
   graceMs: number;

@@ -3,14 +3,14 @@ import type { PortRange } from '../allocator/node-ports.js';
 import { needsHealthCheck } from '../../shared/api/service.js';
 
 /** upstream's numRepairsBeforeLeakCleanup: a leaked port is freed on the third pass that sees it. */
-export const REPAIRS_BEFORE_LEAK_CLEANUP = 3;
+const REPAIRS_BEFORE_LEAK_CLEANUP = 3;
 
 /** A nodePort's key as stored, at its mod revision. */
 export interface StoredNodePort {
   modRevision: number;
 }
 
-export interface NodePortEvent {
+interface NodePortEvent {
   service: Service;
   reason: 'PortNotAllocated' | 'PortAlreadyAllocated' | 'PortOutOfRange';
   message: string;
@@ -19,7 +19,7 @@ export interface NodePortEvent {
 export type NodePortAction = { kind: 'create'; port: number; service: Service } | { kind: 'delete'; port: number; modRevision: number };
 
 /** collectServiceNodePorts: every port's nodePort once, and the health check nodePort. */
-export function serviceNodePorts(svc: Service): number[] {
+function serviceNodePorts(svc: Service): number[] {
   const ports = new Set<number>();
   for (const p of svc.spec.ports ?? []) if (p.nodePort) ports.add(p.nodePort);
   if (needsHealthCheck(svc) && svc.spec.healthCheckNodePort) ports.add(svc.spec.healthCheckNodePort);

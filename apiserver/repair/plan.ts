@@ -19,7 +19,7 @@ export type RepairAction =
   | { kind: 'delete'; ip: string; modRevision: number; parent?: ParentAsPlanned };
 
 /** The parent Service as the plan saw it: the delete happens only if it is still so (0: absent). */
-export interface ParentAsPlanned {
+interface ParentAsPlanned {
   namespace: string;
   name: string;
   modRevision: number;

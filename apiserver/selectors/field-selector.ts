@@ -1,14 +1,14 @@
 import { SelectorError } from './label-selector.js';
 import { own } from '../patch/json-value.js';
 
-export interface FieldRequirement {
+interface FieldRequirement {
   field: string;
   operator: '=' | '!=';
   value: string;
 }
 
 /** Terms ANDed together. An empty list selects everything. */
-export type FieldSelector = readonly FieldRequirement[];
+type FieldSelector = readonly FieldRequirement[];
 
 /**
  * The field labels a kind accepts and their values on an object (the scheme's field label

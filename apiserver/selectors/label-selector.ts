@@ -9,9 +9,9 @@ export class SelectorError extends Error {
   override name = 'SelectorError';
 }
 
-export type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
+type LabelOperator = 'in' | 'notin' | '=' | '==' | '!=' | 'exists' | '!' | 'gt' | 'lt';
 
-export interface LabelRequirement {
+interface LabelRequirement {
   key: string;
   operator: LabelOperator;
   /** Sorted and de-duplicated, as upstream keeps them. */
@@ -19,7 +19,7 @@ export interface LabelRequirement {
 }
 
 /** Requirements ANDed together, sorted by key. An empty list selects everything. */
-export type LabelSelector = readonly LabelRequirement[];
+type LabelSelector = readonly LabelRequirement[];
 
 type Token = 'end' | 'error' | ')' | ',' | '!' | '==' | '=' | '>' | 'in' | '<' | '!=' | 'notin' | '(' | 'id';
 

@@ -15,11 +15,11 @@ import { StatusError } from '../errors/status.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { Store } from '../registry/store.js';
 
-export const READY_MESSAGE = 'Kubernetes Service CIDR is ready';
-export const TERMINATING_REASON = 'Terminating';
-export const TERMINATING_MESSAGE = 'There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR';
+const READY_MESSAGE = 'Kubernetes Service CIDR is ready';
+const TERMINATING_REASON = 'Terminating';
+const TERMINATING_MESSAGE = 'There are still IPAddresses referencing the ServiceCIDR, please remove them or create a new ServiceCIDR';
 
-export interface ServiceCIDRControllerOptions {
+interface ServiceCIDRControllerOptions {
   intervalMs: number;
   /** This replica's name in the election. */
   identity: string;

@@ -4,7 +4,7 @@ import { StatusError } from '../errors/status.js';
 import { nowTimestamp } from '../registry/object-meta.js';
 import type { Store } from '../registry/store.js';
 
-export const DEFAULT_READY_MESSAGE = 'Kubernetes default Service CIDR is ready';
+const DEFAULT_READY_MESSAGE = 'Kubernetes default Service CIDR is ready';
 
 /**
  * What upstream's default-servicecidr-controller ensures at start: the `kubernetes` ServiceCIDR

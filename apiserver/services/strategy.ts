@@ -21,15 +21,15 @@ export const SERVICE_INFO: ResourceInfo = {
 };
 
 /** Keys that go with a Service's deletion but belong to other kinds (its Endpoints and their mirrors). */
-export type DependentsOf = (namespace: string, name: string) => Promise<{ releases: string[]; guards: Guard[] }>;
+type DependentsOf = (namespace: string, name: string) => Promise<{ releases: string[]; guards: Guard[] }>;
 
 /**
  * The mirrored EndpointSlices a Service write changes (only when its selector comes or goes, or
  * it is created without one); undefined, at once, when it changes none.
  */
-export type MirrorsOf = (svc: Service, old: Service | undefined) => Promise<{ puts: { key: string; value: Buffer }[]; releases: string[]; guards: Guard[] } | undefined> | undefined;
+type MirrorsOf = (svc: Service, old: Service | undefined) => Promise<{ puts: { key: string; value: Buffer }[]; releases: string[]; guards: Guard[] } | undefined> | undefined;
 
-export interface ServiceStrategyOptions {
+interface ServiceStrategyOptions {
   allocators: ServiceAllocators;
   ipConfig: ServiceIPConfig;
   dependents: DependentsOf;

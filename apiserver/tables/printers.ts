@@ -74,7 +74,7 @@ function externalIP(svc: Service): string {
 }
 
 /** `k=v` pairs sorted, or `<none>` (labels.FormatLabels). */
-export function formatLabels(labels: Record<string, string> | undefined): string {
+function formatLabels(labels: Record<string, string> | undefined): string {
   const pairs = Object.entries(labels ?? {})
     .map(([k, v]) => `${k}=${v}`)
     .sort();

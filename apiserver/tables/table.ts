@@ -7,9 +7,9 @@ export class TableOptionsError extends Error {
 }
 
 /** What each row's `object` carries (`?includeObject=`); upstream defaults to Metadata. */
-export type IncludeObject = 'None' | 'Metadata' | 'Object';
+type IncludeObject = 'None' | 'Metadata' | 'Object';
 
-export interface TableOptions {
+interface TableOptions {
   /** The meta.k8s.io version the client asked for (`v=` in the Accept header). */
   version?: 'v1' | 'v1beta1';
   /** The raw `includeObject` query value; empty or missing means Metadata. */
@@ -22,12 +22,12 @@ export interface TableOptions {
   docs?: FieldDocs;
 }
 
-export interface TableRow {
+interface TableRow {
   cells: unknown[];
   object: Record<string, unknown> | null;
 }
 
-export interface Table {
+interface Table {
   kind: 'Table';
   apiVersion: string;
   metadata: ListMeta;
@@ -64,7 +64,7 @@ export function renderTable(printer: Printer<never>, objects: unknown[] | unknow
   };
 }
 
-export function parseIncludeObject(value: string | undefined): IncludeObject {
+function parseIncludeObject(value: string | undefined): IncludeObject {
   switch (value ?? '') {
     case '':
     case 'Metadata':

@@ -5,7 +5,7 @@ import { encodeObject } from '../../shared/storage/codec.js';
 import { objectKey } from '../../shared/storage/keys.js';
 import { newIPAddress } from '../services/allocation-records.js';
 
-export interface SeedOptions {
+interface SeedOptions {
   namespace?: string;
   /** Bytes of one annotation value on each Service, to make big objects from few. */
   annotationBytes?: number;
@@ -14,7 +14,7 @@ export interface SeedOptions {
 }
 
 /** The i-th seeded clusterIP: in 10.96.0.0/12, past the first addresses (the `kubernetes` Service). */
-export function seededIP(i: number): string {
+function seededIP(i: number): string {
   const n = i + 256;
   return `10.${96 + (n >> 16)}.${(n >> 8) & 255}.${n & 255}`;
 }

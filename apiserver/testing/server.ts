@@ -4,7 +4,7 @@ import { parseServiceClusterIPRange } from '../allocator/service-cidr.js';
 import { startApiServer, type RunningApiServer } from '../server.js';
 import type { WatchLimits } from '../http/watch.js';
 
-export interface TestServerOptions {
+interface TestServerOptions {
   serviceClusterIPRange?: string;
   nodePortRange?: string;
   prefix?: string;

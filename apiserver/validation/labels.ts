@@ -22,7 +22,7 @@ export function isValidLabelValue(value: string): string[] {
 }
 
 /** metav1 validation.ValidateLabelName: a label key is a qualified name. */
-export function validateLabelName(key: string, path: string): FieldError[] {
+function validateLabelName(key: string, path: string): FieldError[] {
   return isQualifiedName(key).map((msg) => invalid(path, goQuote(key), msg));
 }
 

@@ -6,7 +6,7 @@ import { byteLength } from './messages.js';
 import { nameIsDNSLabel, type NameValidator } from './names.js';
 import { isQualifiedName } from './qualified-name.js';
 
-export interface ObjectMetaRules {
+interface ObjectMetaRules {
   /** Namespaced kinds require metadata.namespace; cluster-scoped kinds forbid it. */
   namespaced: boolean;
   nameValidator: NameValidator;
@@ -109,7 +109,7 @@ function sameTime(a: string | null | undefined, b: string | null | undefined): b
  * ValidateAnnotations: keys are qualified names compared case-insensitively (the path is the
  * whole map, not the key), and keys plus values may total at most 256 KiB.
  */
-export function validateAnnotations(annotations: Record<string, string> | undefined | null, path: string): FieldError[] {
+function validateAnnotations(annotations: Record<string, string> | undefined | null, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!annotations) return errs;
   let total = 0;
@@ -144,7 +144,7 @@ function splitAPIVersion(apiVersion: string): { group: string; version: string }
 }
 
 /** ValidateOwnerReferences. Note upstream's paths are `ownerReferences.<field>`, without an index. */
-export function validateOwnerReferences(refs: OwnerReference[] | undefined | null, path: string): FieldError[] {
+function validateOwnerReferences(refs: OwnerReference[] | undefined | null, path: string): FieldError[] {
   const errs: FieldError[] = [];
   if (!refs) return errs;
   let firstController = '';

@@ -5,13 +5,13 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 
 /** What one kubectl run printed, and how it ended. */
-export interface KubectlResult {
+interface KubectlResult {
   code: number | null;
   stdout: string;
   stderr: string;
 }
 
-export interface RunOptions {
+interface RunOptions {
   /** Text fed to stdin (e.g. `-f -`). */
   input?: string;
   /** Extra environment, e.g. KUBE_EDITOR. */
@@ -20,9 +20,9 @@ export interface RunOptions {
 }
 
 /** The gcloud dispatcher: it picks kubectl 1.<minor> from the server's /version. */
-export const DISPATCHER = '/usr/bin/kubectl';
+const DISPATCHER = '/usr/bin/kubectl';
 /** Where the versioned kubectl binaries that the dispatcher execs live. */
-export const VERSIONED_DIR = '/usr/lib/google-cloud-sdk/bin';
+const VERSIONED_DIR = '/usr/lib/google-cloud-sdk/bin';
 
 const DEFAULT_TIMEOUT_MS = 20_000;
 
@@ -175,7 +175,7 @@ export class Kubectl {
 }
 
 /** A kubectl that keeps running, such as `get -w`: its output so far, and a way to stop it. */
-export class BackgroundKubectl {
+class BackgroundKubectl {
   stdout = '';
   stderr = '';
   code: number | null | undefined;
@@ -233,7 +233,7 @@ function stopChild(child: ChildProcess): Promise<void> {
   });
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * The cells of kubectl's column output (get, get -w): the header and rows split on the runs of

@@ -10,7 +10,7 @@ import { CapturedRules } from '../../demo/rules.js';
 import { ProjectProcess } from './processes.js';
 
 // A /24, so the range-extension scenario can fill it.
-export const SERVICE_RANGE = '10.96.0.0/24,fd00:10:96::/108';
+const SERVICE_RANGE = '10.96.0.0/24,fd00:10:96::/108';
 
 /**
  * The whole flow as separate parts: etcd in a container (Testcontainers), the apiserver and

@@ -12,7 +12,7 @@ import { createServer, isIPv6 } from 'node:net';
 
 const hostPort = (ip: string, port: number) => (isIPv6(ip) ? `[${ip}]:${port}` : `${ip}:${port}`);
 
-export function answer(self: string, selfPort: number, peer: string, peerPort: number): string {
+function answer(self: string, selfPort: number, peer: string, peerPort: number): string {
   return `${hostPort(self, selfPort)} from ${hostPort(peer.replace(/^::ffff:/, ''), peerPort)}\n`;
 }
 

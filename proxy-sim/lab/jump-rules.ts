@@ -1,6 +1,6 @@
 import type { Family } from '../../shared/net/ip.js';
 
-export interface JumpRule {
+interface JumpRule {
   table: 'filter' | 'nat';
   chain: string;
   args: string[];

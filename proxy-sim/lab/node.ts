@@ -254,7 +254,7 @@ function deleteNamespace(ns: string): void {
  * Namespaces of labs whose process is gone (no pid file, or a dead pid): removed. A lab of
  * the same name that is still running is an error; other running labs are left alone.
  */
-export function removeStaleLabs(mine: string, log: (line: string) => void): void {
+function removeStaleLabs(mine: string, log: (line: string) => void): void {
   const owner = (lab: string): number | undefined => {
     try {
       const pid = Number(readFileSync(`${PID_DIR}/${lab}.pid`, 'utf8').trim());

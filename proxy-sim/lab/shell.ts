@@ -1,6 +1,6 @@
 import { spawnSync } from 'node:child_process';
 
-export interface RunResult {
+interface RunResult {
   status: number;
   stdout: string;
   stderr: string;

@@ -26,11 +26,11 @@ export function goTimeString(t: GoTime): string {
   return `${wall} m=${t.monotonic < 0 ? '-' : '+'}${Math.abs(t.monotonic).toFixed(9)}`;
 }
 
-export interface Clock {
+interface Clock {
   now(): GoTime;
 }
 
-export const realClock: Clock = { now: () => ({ wallMs: Date.now(), monotonic: performance.now() / 1000 }) };
+const realClock: Clock = { now: () => ({ wallMs: Date.now(), monotonic: performance.now() / 1000 }) };
 
 /**
  * kube-proxy's ProxierHealthServer (pkg/proxy/healthcheck/proxier_health.go, v1.33): healthy

@@ -4,7 +4,7 @@ import { ProxierHealth } from './health.js';
 import { ProxyMetrics } from './metrics.js';
 import { serveOn, type Served } from './serve.js';
 
-export interface TelemetryOptions {
+interface TelemetryOptions {
   /** --metrics-bind-address; undefined disables /metrics. */
   metrics?: BindAddress;
   /** --healthz-bind-address; undefined disables /healthz and /livez. */

@@ -7,12 +7,12 @@ export interface TrafficPolicyUse {
 }
 
 /** Where the node is, for topology hints. kube-proxy reads the zone from its Node's labels. */
-export interface NodeTopology {
+interface NodeTopology {
   nodeName: string;
   zone: string;
 }
 
-export interface CategorizedEndpoints {
+interface CategorizedEndpoints {
   /** Endpoints for Cluster traffic policy; empty when the port never uses it. */
   cluster: EndpointInfo[];
   /** Endpoints for Local traffic policy; empty when the port never uses it. */

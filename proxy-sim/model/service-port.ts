@@ -43,7 +43,7 @@ export interface ServicePortInfo {
   readonly fwChain: string;
 }
 
-export interface SourceRange {
+interface SourceRange {
   text: string;
   cidr: CIDR;
 }
@@ -76,7 +76,7 @@ export function clusterIPOfFamily(svc: Service, family: Family): string {
 }
 
 /** ShouldSkipService: headless and ExternalName Services get no rules at all. */
-export function isProxied(svc: Service): boolean {
+function isProxied(svc: Service): boolean {
   const spec = svc.spec ?? {};
   if (spec.clusterIP === undefined || spec.clusterIP === '' || spec.clusterIP === CLUSTER_IP_NONE) return false;
   return spec.type !== 'ExternalName';

@@ -10,7 +10,7 @@ export const SVC_PREFIX = 'KUBE-SVC-';
 export const SVL_PREFIX = 'KUBE-SVL-';
 export const EXT_PREFIX = 'KUBE-EXT-';
 export const FW_PREFIX = 'KUBE-FW-';
-export const SEP_PREFIX = 'KUBE-SEP-';
+const SEP_PREFIX = 'KUBE-SEP-';
 
 const SERVICE_CHAIN_PREFIXES = [SVC_PREFIX, SVL_PREFIX, SEP_PREFIX, FW_PREFIX, EXT_PREFIX];
 

@@ -6,7 +6,7 @@ import { compareServicePorts } from '../model/order.js';
 import { samePorts, servicePortsOf, type ServicePortInfo } from '../model/service-port.js';
 
 /** What one checkout of the trackers changed: the Services whose chains a partial sync rewrites. */
-export interface Checkout {
+interface Checkout {
   /** `namespace/name` of every Service whose ports or endpoints changed. */
   updated: Set<string>;
   /** For the sync header, e.g. `ADDED default/web`, `MODIFIED EndpointSlice default/web-x1`. */

@@ -8,7 +8,7 @@ import { isLargeCluster } from '../render/snapshot.js';
 import { ChangeTrackers } from './changes.js';
 import { ServiceTable, type ServiceState } from './service-table.js';
 
-export interface ProxierOptions {
+interface ProxierOptions {
   config: ProxierConfig;
   /** --iptables-sync-period: periodic full syncs, and stale-chain cleanup in large clusters. */
   syncPeriodMs: number;
@@ -30,7 +30,7 @@ export interface SyncResult {
 }
 
 /** Handed the restore input; throwing means the restore failed and nothing was applied. */
-export type Restore = (text: string, full: boolean) => void;
+type Restore = (text: string, full: boolean) => void;
 
 const NO_ENDPOINTS: readonly EndpointInfo[] = [];
 

@@ -1,6 +1,6 @@
 export type RunReason = 'changes' | 'periodic' | 'retry';
 
-export interface RunnerOptions {
+interface RunnerOptions {
   /** --iptables-min-sync-period: the average spacing of runs under load; 0 = no limit. */
   minIntervalMs: number;
   /** A run happens at least this long after the previous one, even with nothing to do. */

@@ -19,7 +19,7 @@ interface Entry extends ServiceState {
 }
 
 /** Renders one Service's ports; `large` is large-cluster mode. */
-export type RenderService = (state: ServiceState, large: boolean) => ServicePortRules[];
+type RenderService = (state: ServiceState, large: boolean) => ServicePortRules[];
 
 interface FullText {
   large: boolean;

@@ -12,7 +12,7 @@ export function readTestdata(path: string): string {
   return readFileSync(TESTDATA + path, 'utf8');
 }
 
-export function readItems<T>(path: string): T[] {
+function readItems<T>(path: string): T[] {
   const parsed = JSON.parse(readTestdata(path)) as { items?: T[] } | T[];
   return Array.isArray(parsed) ? parsed : (parsed.items ?? []);
 }
@@ -33,7 +33,7 @@ interface GoldenConfig {
 }
 
 /** The node settings of upstream's fake proxier, as a golden case's config.json gives them. */
-export function goldenNode(dir: string): { node: NodeSettings; family: 4 | 6; mark: string } {
+function goldenNode(dir: string): { node: NodeSettings; family: 4 | 6; mark: string } {
   const c = JSON.parse(readTestdata(`golden/${dir}/config.json`)) as GoldenConfig;
   const node: NodeSettings = {
     nodeName: c.nodeName,

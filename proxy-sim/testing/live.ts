@@ -7,7 +7,7 @@ import { startLive, type LiveHandle, type LiveOptions } from '../cli/live.js';
 import { testNode } from './objects.js';
 
 /** One printed sync: its header line and its restore text. */
-export interface PrintedSync {
+interface PrintedSync {
   header: string;
   text: string;
 }

@@ -15,7 +15,7 @@ interface Table {
   chains: Map<string, Chain>;
 }
 
-export function parseRestore(text: string): Table[] {
+function parseRestore(text: string): Table[] {
   const tables: Table[] = [];
   let table: Table | undefined;
   for (const raw of text.split('\n')) {
@@ -60,7 +60,7 @@ function byteCompare(a: string, b: string): number {
 }
 
 /** The --comment value with quotes removed, cut at the first space or ':'. */
-export function ruleServiceName(rule: string): string | undefined {
+function ruleServiceName(rule: string): string | undefined {
   const at = rule.indexOf('--comment ');
   if (at < 0) return undefined;
   let rest = rule.slice(at + '--comment '.length);

@@ -16,7 +16,7 @@ export interface ProbeAnswer {
   error?: string;
 }
 
-export function parseAnswer(line: string): ProbeAnswer {
+function parseAnswer(line: string): ProbeAnswer {
   const m = /^(\S+) from (\S+)/.exec(line.trim());
   return m ? { endpoint: m[1], seenFrom: m[2] } : { error: `unexpected answer ${JSON.stringify(line)}` };
 }

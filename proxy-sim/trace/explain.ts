@@ -1,7 +1,7 @@
 import type { Packet, TraceResult } from './tracer.js';
 
 /** What each of kube-proxy's chains is for, in a few words. */
-export function describeChain(table: string, chain: string): string {
+function describeChain(table: string, chain: string): string {
   if (table === 'filter') {
     switch (chain) {
       case 'KUBE-SERVICES':

@@ -11,7 +11,7 @@ export interface Packet {
 }
 
 /** One rule the packet matched. */
-export interface PathStep {
+interface PathStep {
   table: string;
   chain: string;
   rule: string;
@@ -101,7 +101,7 @@ export function tracePacket(tables: Tables, packet: Packet, localIPs: readonly s
 }
 
 /** `10.0.0.1:80` or `[fd00::1]:80` → the address. */
-export function hostOf(destination: string): string {
+function hostOf(destination: string): string {
   if (destination.startsWith('[')) return destination.slice(1, destination.indexOf(']'));
   const colon = destination.lastIndexOf(':');
   return colon > 0 && destination.indexOf(':') === colon ? destination.slice(0, colon) : destination;

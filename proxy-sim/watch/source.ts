@@ -7,7 +7,7 @@ import { resourcePrefix, type StoredResource } from '../../shared/storage/keys.j
 import { decodeEndpointSlice, decodeService, type Decoded } from './decode.js';
 
 /** What the source tells the proxiers. */
-export interface SourceHandler {
+interface SourceHandler {
   service(name: string, svc: Service | undefined): void;
   endpointSlice(key: string, slice: EndpointSlice | undefined, revision: number): void;
   /** A watch was cancelled (etcd compaction) and the prefix re-listed: time for a full sync. */
@@ -16,7 +16,7 @@ export interface SourceHandler {
   changed(): void;
 }
 
-export interface SourceOptions {
+interface SourceOptions {
   log: (line: string) => void;
   maxBackoffMs?: number;
 }

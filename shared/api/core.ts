@@ -1,12 +1,12 @@
-import type { KubeObject, ObjectMeta } from './meta.js';
+import type { KubeObject } from './meta.js';
 
 export type IPFamily = 'IPv4' | 'IPv6';
-export type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
-export type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
-export type Protocol = 'TCP' | 'UDP' | 'SCTP';
+type IPFamilyPolicy = 'SingleStack' | 'PreferDualStack' | 'RequireDualStack';
+type ServiceType = 'ClusterIP' | 'NodePort' | 'LoadBalancer' | 'ExternalName';
+type Protocol = 'TCP' | 'UDP' | 'SCTP';
 
 /** An intstr.IntOrString as it appears in JSON. */
-export type IntOrString = number | string;
+type IntOrString = number | string;
 
 export interface ServicePort {
   name?: string;
@@ -21,7 +21,7 @@ export interface SessionAffinityConfig {
   clientIP?: { timeoutSeconds?: number };
 }
 
-export interface LoadBalancerIngress {
+interface LoadBalancerIngress {
   ip?: string;
   hostname?: string;
   ipMode?: 'VIP' | 'Proxy' | string;
@@ -100,4 +100,3 @@ export interface Namespace extends KubeObject {
   status?: { phase?: 'Active' | 'Terminating'; conditions?: unknown[] };
 }
 
-export type { ObjectMeta };

@@ -2,13 +2,13 @@ import type { ObjectReference } from './core.js';
 import type { KubeObject } from './meta.js';
 
 /** core/v1 EventSource. */
-export interface EventSource {
+interface EventSource {
   component?: string;
   host?: string;
 }
 
 /** The series of a repeated event (the same shape in core/v1 and events.k8s.io/v1). */
-export interface EventSeries {
+interface EventSeries {
   count?: number;
   lastObservedTime?: string | null;
 }
@@ -49,5 +49,3 @@ export interface EventV1 extends KubeObject {
   deprecatedCount?: number;
 }
 
-export const EVENT_TYPE_NORMAL = 'Normal';
-export const EVENT_TYPE_WARNING = 'Warning';

@@ -25,7 +25,7 @@ export interface OwnerReference {
   blockOwnerDeletion?: boolean;
 }
 
-export interface TypeMeta {
+interface TypeMeta {
   apiVersion?: string;
   kind?: string;
 }
@@ -46,7 +46,7 @@ export interface List<T> extends TypeMeta {
   items: T[];
 }
 
-export interface StatusCause {
+interface StatusCause {
   reason?: string;
   message?: string;
   field?: string;

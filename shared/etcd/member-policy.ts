@@ -20,7 +20,7 @@ const FIRST_PROBE_MS = 100;
 const MAX_PROBE_MS = 2000;
 
 /** Asks one member, through a connection of its own, whether it answers; rejects if not. */
-export type MemberProbe = () => Promise<unknown>;
+type MemberProbe = () => Promise<unknown>;
 
 /**
  * The etcd3 client's fault-handling policy for one member, shared by all its callers. It tracks

@@ -6,9 +6,9 @@ import { freePort } from '../net/free-port.js';
 import { waitForHealth } from './health.js';
 
 /** The official image the Testcontainers path uses when ETCD_IMAGE is not set. */
-export const DEFAULT_ETCD_IMAGE = 'gcr.io/etcd-development/etcd:v3.5.21';
+const DEFAULT_ETCD_IMAGE = 'gcr.io/etcd-development/etcd:v3.5.21';
 
-export type EtcdSource = 'env' | 'docker' | 'binary';
+type EtcdSource = 'env' | 'docker' | 'binary';
 
 export interface EtcdHandle {
   endpoints: string[];
@@ -20,7 +20,7 @@ export interface EtcdHandle {
   stop(): Promise<void>;
 }
 
-export interface ProvideOptions {
+interface ProvideOptions {
   log?: (line: string) => void;
   env?: NodeJS.ProcessEnv;
   /** Only a container will do (tests of the Testcontainers path): no ETCD_ENDPOINTS, no binary. */

@@ -29,7 +29,7 @@ export const PAGE_SIZE = 10_000;
  * be 1.5 MiB), and gRPC refuses messages over its receive limit (4 MiB unless raised), so page
  * sizes follow the largest value seen so far.
  */
-export const PAGE_BYTES = 3 << 20;
+const PAGE_BYTES = 3 << 20;
 
 /** The first page asks for few keys: nothing is known yet about their size. */
 const FIRST_PAGE = 16;
@@ -73,7 +73,7 @@ export interface Page {
   count: number;
 }
 
-export interface PageRequest {
+interface PageRequest {
   start: string;
   end: Buffer;
   /** 0 (or absent) reads the newest revision. */

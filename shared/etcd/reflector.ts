@@ -15,7 +15,7 @@ export interface ReflectorHandler {
   progress?(revision: number): void;
 }
 
-export interface ReflectorOptions {
+interface ReflectorOptions {
   log?: (message: string) => void;
   /** Longest wait between reconnect attempts. */
   maxBackoffMs?: number;

@@ -3,7 +3,7 @@
  * It follows kube-apiserver's: `<prefix>/<resource path>/<namespace>/<name>` for namespaced
  * objects and `<prefix>/<resource path>/<name>` for cluster-scoped ones.
  */
-export const RESOURCE_PATHS = {
+const RESOURCE_PATHS = {
   services: 'services/specs',
   endpoints: 'services/endpoints',
   endpointslices: 'endpointslices',
