@@ -1,21 +1,13 @@
 import { expect } from 'chai';
-import { startTestApiServer } from '../../apiserver/testing/server.js';
-import { findKubectl, Kubectl, requireKubectl } from './run.js';
+import { kubectlAgainstTestServer, type Kubectl } from './run.js';
 
 /** kubectl auth can-i against the AlwaysAllow answers: protobuf bodies from kubectl 1.33. */
 describe('e2e: kubectl auth can-i (kubectl 1.33 through the dispatcher)', function () {
   this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
   let kubectl: Kubectl;
 
-  before(async function () {
-    const binary = requireKubectl(this, findKubectl());
-    server = await startTestApiServer();
-    kubectl = await Kubectl.forServer(binary, server.url);
-  });
-  after(async () => {
-    await kubectl?.cleanup();
-    await server?.close();
+  kubectlAgainstTestServer((_server, k) => {
+    kubectl = k;
   });
 
   it('can-i create services says yes', async () => {

@@ -1,23 +1,15 @@
 import { expect } from 'chai';
-import { startTestApiServer } from '../../apiserver/testing/server.js';
-import { findKubectl, Kubectl, requireKubectl } from './run.js';
+import { kubectlAgainstTestServer, type Kubectl } from './run.js';
 
 const manifest = (name: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n  - port: 80\n`;
 
 /** kubectl diff on an unchanged object finds nothing: the server drops what Go's omitempty drops. */
 describe('e2e: kubectl diff of unchanged objects (kubectl 1.33)', function () {
   this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
   let kubectl: Kubectl;
 
-  before(async function () {
-    const binary = requireKubectl(this, findKubectl());
-    server = await startTestApiServer();
-    kubectl = await Kubectl.forServer(binary, server.url);
-  });
-  after(async () => {
-    await kubectl?.cleanup();
-    await server?.close();
+  kubectlAgainstTestServer((_server, k) => {
+    kubectl = k;
   });
 
   for (const [how, args] of [

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { parse } from 'yaml';
-import { call, startTestApiServer } from '../../apiserver/testing/server.js';
-import { findKubectl, Kubectl, requireKubectl } from './run.js';
+import { call } from '../../apiserver/testing/server.js';
+import { kubectlAgainstTestServer, type Kubectl, type TestApiServer } from './run.js';
 
 /**
  * `--dry-run=server` creates answer what upstream's dry-run allocators fill in: the network
@@ -10,17 +10,12 @@ import { findKubectl, Kubectl, requireKubectl } from './run.js';
  */
 describe('e2e: dry-run creates fill in allocations (kubectl 1.33)', function () {
   this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
+  let server: TestApiServer;
   let kubectl: Kubectl;
 
-  before(async function () {
-    const binary = requireKubectl(this, findKubectl());
-    server = await startTestApiServer();
-    kubectl = await Kubectl.forServer(binary, server.url);
-  });
-  after(async () => {
-    await kubectl?.cleanup();
-    await server?.close();
+  kubectlAgainstTestServer((s, k) => {
+    server = s;
+    kubectl = k;
   });
 
   it('a NodePort Service shows its nodePorts and clusterIP, and is not stored', async () => {

@@ -3,6 +3,7 @@ import { accessSync, constants } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
+import { startTestApiServer } from '../../apiserver/testing/server.js';
 
 /** What one kubectl run printed, and how it ended. */
 interface KubectlResult {
@@ -247,3 +248,24 @@ export function table(stdout: string): { header: string[]; rows: string[][] } {
 
 /** kubectl's AGE cell (HumanDuration), for a row asserted apart from its age. */
 export const AGE = /^(\d+s|\d+m\d*s?|\d+h\d*m?|\d+d\d*h?|\d+y\d*d?)$/;
+
+export type TestApiServer = Awaited<ReturnType<typeof startTestApiServer>>;
+
+/**
+ * The usual suite set-up: a test apiserver and the real kubectl configured for it, started before
+ * the suite's tests (skipped without kubectl, as requireKubectl does) and stopped after them.
+ */
+export function kubectlAgainstTestServer(ready: (server: TestApiServer, kubectl: Kubectl) => void): void {
+  let server: TestApiServer | undefined;
+  let kubectl: Kubectl | undefined;
+  before(async function () {
+    const binary = requireKubectl(this, findKubectl());
+    server = await startTestApiServer();
+    kubectl = await Kubectl.forServer(binary, server.url);
+    ready(server, kubectl);
+  });
+  after(async () => {
+    await kubectl?.cleanup();
+    await server?.close();
+  });
+}

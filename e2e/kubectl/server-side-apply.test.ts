@@ -1,6 +1,6 @@
 import { expect } from 'chai';
-import { call, startTestApiServer } from '../../apiserver/testing/server.js';
-import { findKubectl, Kubectl, requireKubectl } from './run.js';
+import { call } from '../../apiserver/testing/server.js';
+import { kubectlAgainstTestServer, type Kubectl, type TestApiServer } from './run.js';
 
 const manifest = (name: string, targetPort: number, extra = '') =>
   `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\nspec:\n  selector:\n    app: ${name}\n  ports:\n  - port: 80\n    targetPort: ${targetPort}\n${extra}`;
@@ -12,7 +12,7 @@ const manifest = (name: string, targetPort: number, extra = '') =>
  */
 describe('e2e: server-side apply conflicts and managedFields (kubectl 1.33)', function () {
   this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
+  let server: TestApiServer;
   let kubectl: Kubectl;
   const managed = async (name: string) =>
     ((await call(server.url, 'GET', `/api/v1/namespaces/default/services/${name}`)).body.metadata.managedFields as { manager: string; operation: string; fieldsV1: object }[]).map((e) => ({
@@ -22,14 +22,9 @@ describe('e2e: server-side apply conflicts and managedFields (kubectl 1.33)', fu
     }));
   const port80 = 'k:{"port":80,"protocol":"TCP"}';
 
-  before(async function () {
-    const binary = requireKubectl(this, findKubectl());
-    server = await startTestApiServer();
-    kubectl = await Kubectl.forServer(binary, server.url);
-  });
-  after(async () => {
-    await kubectl?.cleanup();
-    await server?.close();
+  kubectlAgainstTestServer((s, k) => {
+    server = s;
+    kubectl = k;
   });
 
   it('another applier changing a field conflicts (409, upstream message); the same value is shared', async () => {

@@ -1,7 +1,7 @@
 import { expect } from 'chai';
 import { readFile, writeFile } from 'node:fs/promises';
-import { call, startTestApiServer } from '../../apiserver/testing/server.js';
-import { findKubectl, Kubectl, requireKubectl, table } from './run.js';
+import { call } from '../../apiserver/testing/server.js';
+import { kubectlAgainstTestServer, table, type Kubectl, type TestApiServer } from './run.js';
 
 const manifest = (name: string, body: string) => `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${name}\n${body}`;
 
@@ -12,18 +12,13 @@ const manifest = (name: string, body: string) => `apiVersion: v1\nkind: Service\
  */
 describe('e2e: kubectl writes (kubectl 1.33 through the dispatcher)', function () {
   this.timeout(60_000);
-  let server: Awaited<ReturnType<typeof startTestApiServer>>;
+  let server: TestApiServer;
   let kubectl: Kubectl;
   const svc = async (name: string, namespace = 'default') => (await call(server.url, 'GET', `/api/v1/namespaces/${namespace}/services/${name}`)).body;
 
-  before(async function () {
-    const binary = requireKubectl(this, findKubectl());
-    server = await startTestApiServer();
-    kubectl = await Kubectl.forServer(binary, server.url);
-  });
-  after(async () => {
-    await kubectl?.cleanup();
-    await server?.close();
+  kubectlAgainstTestServer((s, k) => {
+    server = s;
+    kubectl = k;
   });
 
   describe('create service and create namespace (protobuf request bodies)', () => {
