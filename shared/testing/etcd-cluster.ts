@@ -26,17 +26,32 @@ export class EtcdCluster {
     private readonly members: Member[],
   ) {}
 
-  static async start(size = 3): Promise<EtcdCluster> {
+  /**
+   * Starts the members on free ports. A port can be taken between freePort and etcd's bind (an
+   * outgoing connection's ephemeral port, on a busy test run); that member then exits at once, so
+   * the whole cluster starts again on new ports, a few times at most.
+   */
+  static async start(size = 3, attempts = 3): Promise<EtcdCluster> {
     const bin = etcdBinary();
     if (!bin) throw new Error('no etcd binary on PATH: apt-get install -y etcd-server');
-    const members: Member[] = [];
-    for (let i = 0; i < size; i++) {
-      members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}` });
+    for (let attempt = 1; ; attempt++) {
+      const members: Member[] = [];
+      for (let i = 0; i < size; i++) {
+        members.push({ name: `m${i}`, clientUrl: `http://127.0.0.1:${await freePort()}`, peerUrl: `http://127.0.0.1:${await freePort()}` });
+      }
+      const cluster = new EtcdCluster(bin, members);
+      for (let i = 0; i < size; i++) cluster.spawn(i);
+      const exited = members.map(
+        (m) => new Promise<never>((_, reject) => m.child!.once('exit', (code, signal) => reject(new Error(`etcd member ${m.name} exited (${code ?? signal}) while starting`)))),
+      );
+      try {
+        await Promise.race([Promise.all(members.map((m) => waitForHealth(m.clientUrl, 30_000))), ...exited]);
+        return cluster;
+      } catch (err) {
+        await cluster.destroy();
+        if (attempt >= attempts) throw err;
+      }
     }
-    const cluster = new EtcdCluster(bin, members);
-    for (let i = 0; i < size; i++) cluster.spawn(i);
-    await Promise.all(members.map((m) => waitForHealth(m.clientUrl, 30_000)));
-    return cluster;
   }
 
   get endpoints(): string[] {
